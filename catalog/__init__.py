@@ -1,0 +1,1 @@
+"""The built-in specialist catalog: one YAML file per category, read by simplex_training.catalog."""

@@ -1,0 +1,1 @@
+"""Reverse-mode autograd tensors, numba kernels, optimizers and LR schedules."""

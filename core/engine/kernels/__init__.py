@@ -1,0 +1,1 @@
+"""numba kernels as forward/backward pairs, compiled lazily with cache=True."""

@@ -1,0 +1,1 @@
+"""GGUF reading and writing for llama-architecture models and LoRA adapters."""

@@ -1,0 +1,1 @@
+"""The llama-architecture decoder: config, reference forward, trainable model, generation."""

@@ -1,0 +1,1 @@
+"""SPM tokenizer that matches llama.cpp, its trainer, and the chat template."""

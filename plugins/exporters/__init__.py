@@ -1,0 +1,1 @@
+"""Exporter plugins (GGUF model, GGUF LoRA adapter, PEFT, Ollama Modelfile)."""

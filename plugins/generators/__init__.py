@@ -1,0 +1,1 @@
+"""Generator plugins: one module per catalog category, one Specialist object per specialist."""

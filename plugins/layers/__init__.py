@@ -1,0 +1,1 @@
+"""Layer plugins (Linear, norms, attention, position schemes)."""
