@@ -1,0 +1,63 @@
+"""The docs stay true: hook signatures, and the plugin tutorial's package really works."""
+
+import inspect
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from simplex_training import hookspecs
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+def hook_functions():
+    return {n: f for n, f in inspect.getmembers(hookspecs, inspect.isfunction) if n.startswith("register_")}
+
+
+def test_every_hook_is_documented_with_its_exact_signature():
+    text = (DOCS / "hooks.md").read_text()
+    documented = dict(re.findall(r"^## `(\w+)(\(.*\).*)`$", text, flags=re.M))
+    for name, fn in hook_functions().items():
+        assert name in documented, f"docs/hooks.md has no heading for {name}"
+        assert documented[name] == str(inspect.signature(fn)).replace("'", ""), name
+    assert set(documented) == set(hook_functions())
+
+
+def test_every_hook_has_a_full_docstring():
+    for name, fn in hook_functions().items():
+        doc = inspect.getdoc(fn) or ""
+        assert ":param" in doc and len(doc.splitlines()) >= 3, name
+
+
+def _code_block(text: str, marker: str) -> str:
+    for block in re.findall(r"```(?:python|toml)\n(.*?)```", text, flags=re.S):
+        if block.startswith(marker) or marker in block.splitlines()[0]:
+            return block
+    raise AssertionError(f"no code block starting with {marker!r} in docs/plugins.md")
+
+
+def test_plugin_tutorial_package_passes_its_own_tests(tmp_path):
+    text = (DOCS / "plugins.md").read_text()
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "recipes_plugin.py").write_text(_code_block(text, "# recipes_plugin.py"))
+    pyproject = _code_block(text, "[build-system]")
+    eps = re.search(r"\[project.entry-points.simplex_training\]\n(.*?)(?:\n\n|\Z)", pyproject, flags=re.S).group(1)
+    info = site / "simplex_training_recipes-0.1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: simplex-training-recipes\nVersion: 0.1.0\n")
+    lines = [ln for ln in eps.splitlines() if ln and not ln.startswith("#")]
+    (info / "entry_points.txt").write_text("[simplex_training]\n" + "\n".join(lines).replace('"', "") + "\n")
+    tests = tmp_path / "tests"
+    tests.mkdir()
+    (tests / "conftest.py").write_text('pytest_plugins = ["simplex_training.testing"]\n')
+    (tests / "test_recipes.py").write_text(_code_block(text, "from simplex_training.pluginmanager import get_host"))
+    env = {**os.environ, "PYTHONPATH": str(site) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tests)],
+        capture_output=True, text=True, cwd=tmp_path, env=env, timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+    assert re.search(r"\d+ passed", proc.stdout)

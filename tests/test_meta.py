@@ -1,0 +1,76 @@
+"""Repository invariants: entry points, packages, plugin test files, catalog coverage."""
+
+import importlib
+import tomllib
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+from simplex_training.catalog import builtin_catalog
+
+ROOT = Path(__file__).resolve().parents[1]
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
+ENTRY_POINTS = PYPROJECT["project"]["entry-points"]["simplex_training"]
+
+
+def test_installed_entry_points_match_pyproject():
+    installed = {ep.name: ep.value for ep in metadata.entry_points(group="simplex_training")
+                 if ep.dist and ep.dist.metadata["Name"] == "simplex-training"}
+    assert installed == ENTRY_POINTS, "entry points changed: re-run `pip install -e .`"
+
+
+@pytest.mark.parametrize("name", sorted(ENTRY_POINTS))
+def test_every_entry_point_resolves(name):
+    module, _, attr = ENTRY_POINTS[name].partition(":")
+    obj = importlib.import_module(module)
+    if attr:
+        obj = getattr(obj, attr)
+    assert obj is not None
+
+
+def test_every_specialist_entry_point_is_named_after_its_catalog_id():
+    ids = set(builtin_catalog())
+    spec_eps = {n.split(".", 1)[1] for n in ENTRY_POINTS if n.startswith("specialists.")}
+    assert spec_eps == ids
+
+
+def test_every_catalog_entry_has_a_generator_and_an_evaluator_task_type(simplex_host):
+    gens = simplex_host.registry("generators")
+    for entry in builtin_catalog().values():
+        assert entry.generator in gens, entry.id
+        assert entry.task_type.value in {"classification", "extraction", "generation", "reasoning", "calibration"}
+
+
+def _package_dirs(folder: str, prefix: str) -> set[str]:
+    base = ROOT / folder
+    return {prefix + ("." + ".".join(p.parent.relative_to(base).parts) if p.parent != base else "")
+            for p in base.rglob("__init__.py")}
+
+
+def test_package_list_covers_every_folder():
+    listed = set(PYPROJECT["tool"]["setuptools"]["packages"])
+    found = _package_dirs("core", "simplex_training") | _package_dirs("plugins", "simplex_training.plugins")
+    found |= {"simplex_training.builtin_catalog"}
+    assert found == listed, "pyproject [tool.setuptools] packages is out of date (the wheel would miss a package)"
+
+
+def test_every_plugin_module_has_its_own_test_file():
+    missing = []
+    for mod in sorted((ROOT / "plugins").glob("*/*.py")):
+        if mod.name == "__init__.py":
+            continue
+        kind = mod.parent.name
+        if not (ROOT / "tests" / "plugins" / kind / f"test_{mod.stem}.py").exists():
+            missing.append(f"tests/plugins/{kind}/test_{mod.stem}.py")
+    assert not missing, missing
+
+
+def test_nothing_imports_bare_core_or_plugins():
+    offenders = []
+    for path in list((ROOT / "core").rglob("*.py")) + list((ROOT / "plugins").rglob("*.py")) + list((ROOT / "tests").rglob("*.py")):
+        for line in path.read_text().splitlines():
+            s = line.strip()
+            if s.startswith(("import core", "from core", "import plugins", "from plugins")):
+                offenders.append(f"{path.relative_to(ROOT)}: {s}")
+    assert not offenders, offenders
