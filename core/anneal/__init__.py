@@ -1,0 +1,1 @@
+"""Self-learning annealing: learnable temperature schedules with real meta-gradients."""

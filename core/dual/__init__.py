@@ -1,0 +1,1 @@
+"""Forward-mode automatic differentiation: Dual scalars and DualTensor with k tangents."""

@@ -1,0 +1,1 @@
+"""Task metrics: classification, field extraction, SQL, QA, text overlap, code, calibration."""

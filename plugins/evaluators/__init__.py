@@ -1,0 +1,1 @@
+"""Evaluator plugins, one per task type."""

@@ -1,0 +1,1 @@
+"""Schedule plugins (annealing temperature, learnable LR, distillation, pruning, quantization, curriculum)."""
