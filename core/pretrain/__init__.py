@@ -1,0 +1,1 @@
+"""Pretraining of the embedded base model: the general synthetic corpus and the training run."""

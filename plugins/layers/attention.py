@@ -1,0 +1,114 @@
+"""Layer plugins: ``GroupedQueryAttention`` and ``MultiHeadAttention`` (GQA with kv = heads).
+
+Projections are bias-free Linears named like GGUF (``attn_q``, ``attn_k``, ``attn_v``,
+``attn_output``). Positions: rotary (default, llama) or ALiBi (a score bias; composed from
+primitive ops, so slower than the fused kernel path). ``kv_cache`` is a
+:class:`KVCache` for decoding under ``no_grad``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from simplex_training.engine import Tensor
+from simplex_training.engine import functional as F
+from simplex_training.hookspecs import hookimpl
+from simplex_training.model.module import Module
+from simplex_training.plugins.layers.linear import Linear
+from simplex_training.plugins.layers.positions import ALiBi, Rotary
+
+
+@dataclass
+class KVCache:
+    """Pre-allocated keys and values (B, Hkv, Tmax, D) for one layer; ``length`` positions filled."""
+
+    k: np.ndarray
+    v: np.ndarray
+    length: int = 0
+
+    @classmethod
+    def empty(cls, batch: int, n_kv: int, t_max: int, head_dim: int, dtype=np.float32) -> KVCache:  # noqa: ANN001
+        shape = (batch, n_kv, t_max, head_dim)
+        return cls(np.zeros(shape, dtype), np.zeros(shape, dtype))
+
+    def append(self, k: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        t = k.shape[2]
+        if self.length + t > self.k.shape[2]:
+            raise ValueError(f"KV cache full: {self.length} + {t} > {self.k.shape[2]} positions")
+        self.k[:, :, self.length : self.length + t] = k
+        self.v[:, :, self.length : self.length + t] = v
+        self.length += t
+        return self.k[:, :, : self.length], self.v[:, :, : self.length]
+
+
+class GroupedQueryAttention(Module):
+    name = "grouped_query_attention"
+
+    def __init__(self, dim: int, n_heads: int, n_kv_heads: int, *, rope_base: float = 10000.0,
+                 positions: str = "rotary", rng: np.random.Generator | None = None, out_std: float | None = None,
+                 weights: dict | None = None, dtype=np.float32):  # noqa: ANN001
+        if dim % n_heads or n_heads % n_kv_heads:
+            raise ValueError(f"dim {dim}, heads {n_heads}, kv heads {n_kv_heads} do not divide")
+        self.n_heads, self.n_kv, self.head_dim = n_heads, n_kv_heads, dim // n_heads
+        rng = rng if rng is not None else np.random.default_rng(0)
+        w = weights or {}
+        kv_dim = n_kv_heads * self.head_dim
+        self.attn_q = Linear(dim, dim, rng=rng, std=0.02, weight=w.get("attn_q"), dtype=dtype)
+        self.attn_k = Linear(dim, kv_dim, rng=rng, std=0.02, weight=w.get("attn_k"), dtype=dtype)
+        self.attn_v = Linear(dim, kv_dim, rng=rng, std=0.02, weight=w.get("attn_v"), dtype=dtype)
+        self.attn_output = Linear(dim, dim, rng=rng, std=out_std or 0.02, weight=w.get("attn_output"), dtype=dtype)
+        if positions == "rotary":
+            self.pos = Rotary(self.head_dim, rope_base)
+        elif positions == "alibi":
+            self.pos = ALiBi(n_heads)
+        else:
+            raise ValueError(f"unknown position scheme '{positions}' (rotary or alibi)")
+
+    def __call__(self, x: Tensor, positions: np.ndarray, kv_cache: KVCache | None = None) -> Tensor:
+        B, T, C = x.shape
+        H, Hkv, D = self.n_heads, self.n_kv, self.head_dim
+        q = self.attn_q(x).reshape(B, T, H, D).transpose(0, 2, 1, 3)  # (B, H, T, D)
+        k = self.attn_k(x).reshape(B, T, Hkv, D).transpose(0, 2, 1, 3)  # (B, Hkv, T, D)
+        v = self.attn_v(x).reshape(B, T, Hkv, D).transpose(0, 2, 1, 3)
+        if isinstance(self.pos, Rotary):
+            q, k = self.pos(q, positions), self.pos(k, positions)
+        if kv_cache is not None:
+            kd, vd = kv_cache.append(k.data, v.data)
+            k, v = Tensor(kd), Tensor(vd)
+        if isinstance(self.pos, ALiBi):
+            y = self._alibi_attention(q, k, v)
+        else:
+            y = F.attention(q, k, v, causal=True)  # (B, H, T, D)
+        y = y.transpose(0, 2, 1, 3).reshape(B, T, C)
+        return self.attn_output(y)
+
+    def _alibi_attention(self, q: Tensor, k: Tensor, v: Tensor) -> Tensor:
+        B, H, Tq, D = q.shape
+        Tk, G = k.shape[2], H // self.n_kv
+        if G > 1:  # repeat kv heads for the composed path
+            k = F.concat([k[:, i // G : i // G + 1] for i in range(H)], axis=1)
+            v = F.concat([v[:, i // G : i // G + 1] for i in range(H)], axis=1)
+        scores = (q @ k.transpose(0, 1, 3, 2)) * (1.0 / np.sqrt(D))  # (B, H, Tq, Tk)
+        bias = self.pos.bias(Tq, Tk, q.dtype)
+        causal = np.triu(np.ones((Tq, Tk), dtype=bool), k=Tk - Tq + 1)
+        bias = np.where(causal[None], np.asarray(-1e30, q.dtype), bias)
+        return F.softmax(scores + Tensor(bias[None])) @ v
+
+
+class MultiHeadAttention(GroupedQueryAttention):
+    name = "multi_head_attention"
+
+    def __init__(self, dim: int, n_heads: int, **kwargs):  # noqa: ANN003
+        super().__init__(dim, n_heads, n_heads, **kwargs)
+
+
+class _Plugin:
+    @hookimpl
+    def register_layers(self, register):  # noqa: ANN001
+        register(GroupedQueryAttention)
+        register(MultiHeadAttention)
+
+
+plugin = _Plugin()

@@ -1,0 +1,82 @@
+"""Layer plugins: position schemes.
+
+* ``SinusoidalPositions``: fixed PE(pos, 2i) = sin(pos / 10000^(2i/d)), PE(pos, 2i+1) = cos(...),
+  added to the token embeddings.
+* ``LearnedPositions``: a trained (context, d) table added to the embeddings.
+* ``Rotary``: llama.cpp's RoPE on adjacent pairs (x[2i], x[2i+1]) of each head, theta =
+  pos * base^(-2i/D), applied to queries and keys.
+* ``ALiBi``: no embedding; a per-head linear distance penalty -slope_h * (i - j) added to the
+  attention scores, slopes 2^(-8h/H) (Press et al., 2022).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simplex_training.engine import Parameter, Tensor
+from simplex_training.engine import functional as F
+from simplex_training.hookspecs import hookimpl
+from simplex_training.model.module import Module, normal_init
+
+
+class SinusoidalPositions(Module):
+    name = "sinusoidal_positions"
+
+    def __init__(self, context_length: int, dim: int, dtype=np.float32):  # noqa: ANN001
+        pos = np.arange(context_length)[:, None]
+        i = np.arange(0, dim, 2)[None, :]
+        angle = pos / np.power(10000.0, i / dim)
+        table = np.zeros((context_length, dim))
+        table[:, 0::2] = np.sin(angle)
+        table[:, 1::2] = np.cos(angle[:, : dim // 2])
+        self.table = table.astype(dtype)
+
+    def __call__(self, x: Tensor, offset: int = 0) -> Tensor:  # x (B, T, C)
+        return x + Tensor(self.table[offset : offset + x.shape[1]])
+
+
+class LearnedPositions(Module):
+    name = "learned_positions"
+
+    def __init__(self, context_length: int, dim: int, *, rng: np.random.Generator | None = None, dtype=np.float32):  # noqa: ANN001
+        rng = rng if rng is not None else np.random.default_rng(0)
+        self.weight = Parameter(normal_init(rng, (context_length, dim), 0.02, dtype))
+
+    def __call__(self, x: Tensor, offset: int = 0) -> Tensor:
+        return x + self.weight[offset : offset + x.shape[1]]
+
+
+class Rotary(Module):
+    name = "rotary"
+
+    def __init__(self, head_dim: int, base: float = 10000.0):
+        if head_dim % 2:
+            raise ValueError("rotary needs an even head_dim")
+        self.head_dim, self.base = head_dim, base
+
+    def __call__(self, x: Tensor, positions: np.ndarray) -> Tensor:  # x (B, H, T, D)
+        return F.rope(x, positions, self.base)
+
+
+class ALiBi(Module):
+    name = "alibi"
+
+    def __init__(self, n_heads: int):
+        self.slopes = np.array([2.0 ** (-8.0 * (h + 1) / n_heads) for h in range(n_heads)])
+
+    def bias(self, tq: int, tk: int, dtype=np.float32) -> np.ndarray:  # noqa: ANN001
+        """(H, Tq, Tk) additive bias; query rows are the last Tq of Tk positions."""
+        qpos = np.arange(tk - tq, tk)[:, None]
+        kpos = np.arange(tk)[None, :]
+        dist = (qpos - kpos).astype(np.float64)
+        return (-self.slopes[:, None, None] * dist[None]).astype(dtype)
+
+
+class _Plugin:
+    @hookimpl
+    def register_layers(self, register):  # noqa: ANN001
+        for cls in (SinusoidalPositions, LearnedPositions, Rotary, ALiBi):
+            register(cls)
+
+
+plugin = _Plugin()
