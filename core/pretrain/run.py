@@ -1,0 +1,181 @@
+"""Pretrain the embedded base model from scratch on the general synthetic corpus.
+
+Steps: build the corpus (:mod:`simplex_training.pretrain.corpus`) -> train the SPM vocabulary ->
+tokenize a packed token stream -> train the llama model with AdamW and a cosine schedule ->
+write an F16 GGUF with the tokenizer and chat template.
+
+Every step is deterministic for a seed. Batches are drawn with ``default_rng([seed, step])``, so a
+resumed run sees exactly the batches an uninterrupted run would; checkpoints hold the weights, the
+optimizer moments and the step (written atomically every ``checkpoint_every`` steps).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from simplex_training.model.config import LlamaConfig
+
+WORK_FILES = ("tokenizer.json", "tokens.npy", "checkpoint.npz", "log.jsonl")
+
+
+@dataclass
+class PretrainConfig:
+    seed: int = 0
+    model: LlamaConfig = field(default_factory=lambda: LlamaConfig(
+        vocab_size=4096, dim=256, n_layers=4, n_heads=8, n_kv_heads=4, ffn_dim=688, context_length=512))
+    corpus_chars: int = 8_000_000  # characters of text in the token stream (and tokenizer corpus)
+    tokenizer_chars: int = 3_000_000  # the part of it the vocabulary is learned from
+    lesson_fraction: float = 0.35  # share of chat lessons among corpus items
+    seq_len: int = 256
+    batch_size: int = 8
+    steps: int = 4000
+    lr: float = 2e-3
+    min_lr: float = 2e-4
+    warmup_steps: int = 100
+    weight_decay: float = 0.1
+    grad_clip: float = 1.0
+    checkpoint_every: int = 100
+    dtype: str = "f16"  # GGUF weight type of the result
+
+    def fingerprint(self) -> str:
+        """Hash of everything that determines the corpus (reused between runs when equal)."""
+        key = json.dumps([self.seed, self.model.vocab_size, self.corpus_chars, self.tokenizer_chars,
+                          self.lesson_fraction], sort_keys=True)
+        return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def corpus_items(cfg: PretrainConfig) -> list[tuple[str, str | None]]:
+    """(text, None) documents and (prompt, response) lessons, interleaved deterministically."""
+    from simplex_training.pretrain.corpus import documents, lessons
+
+    rng = np.random.default_rng(cfg.seed)
+    docs, less = documents(cfg.seed), lessons(cfg.seed)
+    items, total = [], 0
+    while total < cfg.corpus_chars:
+        if rng.random() < cfg.lesson_fraction:
+            p, r = next(less)
+            items.append((p, r))
+            total += len(p) + len(r)
+        else:
+            d = next(docs)
+            items.append((d, None))
+            total += len(d)
+    return items
+
+
+def build_tokens(cfg: PretrainConfig, work: Path, log: Callable[[str], None]):  # noqa: ANN201
+    """Train (or reuse) the tokenizer and the packed token stream in ``work``."""
+    from simplex_training.tokenizer.chat import encode_example
+    from simplex_training.tokenizer.spm import SPMTokenizer
+    from simplex_training.tokenizer.trainer import train_spm
+
+    stamp = work / "corpus.fingerprint"
+    if stamp.exists() and stamp.read_text() == cfg.fingerprint():
+        return SPMTokenizer.load(work / "tokenizer.json"), np.load(work / "tokens.npy")
+    t0 = time.perf_counter()
+    items = corpus_items(cfg)
+    sample, n = [], 0
+    for text, resp in items:
+        sample.append(text if resp is None else f"{text}\n{resp}")
+        n += len(sample[-1])
+        if n >= cfg.tokenizer_chars:
+            break
+    tok = train_spm(sample, cfg.model.vocab_size)
+    log(f"tokenizer: {tok.vocab_size} tokens from {n:,} characters in {time.perf_counter() - t0:.0f}s")
+    ids: list[int] = []
+    for text, resp in items:
+        if resp is None:
+            ids.extend(tok.encode(text, add_bos=True))
+            ids.append(tok.eos_id)
+        else:
+            ids.extend(encode_example(tok, text, resp).ids)
+    tokens = np.asarray(ids, dtype=np.uint16)
+    from simplex_training.atomic import atomic_write, atomic_write_text
+
+    tok.save(work / "tokenizer.json")
+    with atomic_write(work / "tokens.npy", "wb") as fh:
+        np.save(fh, tokens)
+    atomic_write_text(stamp, cfg.fingerprint())
+    log(f"corpus: {len(items):,} items, {tokens.size:,} tokens in {time.perf_counter() - t0:.0f}s")
+    return tok, tokens
+
+
+def batch_at(tokens: np.ndarray, seed: int, step: int, batch: int, seq: int) -> tuple[np.ndarray, np.ndarray]:
+    """The (inputs, targets) of a step: random windows chosen by ``default_rng([seed, step])``."""
+    starts = np.random.default_rng([seed, step]).integers(0, tokens.size - seq - 1, batch)
+    win = np.stack([tokens[s : s + seq + 1] for s in starts]).astype(np.int64)
+    return win[:, :-1], win[:, 1:]
+
+
+def pretrain(cfg: PretrainConfig, work: str | Path, output: str | Path, resume: bool = True,
+             log: Callable[[str], None] = print, progress: Callable[[int, dict[str, Any]], None] | None = None) -> dict:
+    """Run (or resume) pretraining; writes the GGUF to ``output`` and returns a summary."""
+    from simplex_training.checkpoint import (load_checkpoint, optimizer_arrays, restore_optimizer_state,
+                                             save_checkpoint)
+    from simplex_training.engine.lr_schedules import CosineSchedule
+    from simplex_training.engine.optim import AdamW, clip_grad_norm
+    from simplex_training.gguf.writer import write_llama_gguf
+    from simplex_training.model.llama import LlamaModel
+
+    work = Path(work)
+    work.mkdir(parents=True, exist_ok=True)
+    tok, tokens = build_tokens(cfg, work, log)
+    model = LlamaModel(cfg.model, seed=cfg.seed)
+    decay = [p for n, p in model.named_weights().items() if p.ndim == 2]
+    no_decay = [p for n, p in model.named_weights().items() if p.ndim < 2]
+    opt = AdamW([{"params": decay, "weight_decay": cfg.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
+                lr=cfg.lr, betas=(0.9, 0.95))
+    sched = CosineSchedule(cfg.lr, total_steps=cfg.steps, warmup_steps=cfg.warmup_steps, min_lr=cfg.min_lr)
+    step, elapsed, tokens_seen, last_loss = 0, 0.0, 0, float("nan")
+    ckpt = work / "checkpoint.npz"
+    if resume and ckpt.exists():
+        arrays, state = load_checkpoint(ckpt)
+        if state.get("config") != asdict(cfg):
+            raise ValueError(f"{ckpt}: checkpoint was made with another configuration; use a new work directory")
+        model.load_state_dict({k[2:]: v for k, v in arrays.items() if k.startswith("w.")})
+        opt.load_state_dict(restore_optimizer_state(state["optimizer"], arrays))
+        step, elapsed, tokens_seen = state["step"], state["elapsed"], state["tokens_seen"]
+        log(f"resumed at step {step}")
+    logf = (work / "log.jsonl").open("a", encoding="utf-8")
+    try:
+        while step < cfg.steps:
+            t0 = time.perf_counter()
+            x, y = batch_at(tokens, cfg.seed, step, cfg.batch_size, cfg.seq_len)
+            opt.lr = sched(step)
+            loss = model.loss(x, y)
+            opt.zero_grad()
+            loss.backward()
+            gnorm = clip_grad_norm(model.parameters(), cfg.grad_clip)
+            opt.step()
+            step += 1
+            dt = time.perf_counter() - t0
+            elapsed += dt
+            tokens_seen += x.size
+            last_loss = loss.item()
+            rec = {"step": step, "loss": round(last_loss, 5), "lr": sched(step - 1), "grad_norm": round(float(gnorm), 4),
+                   "tok_per_s": round(x.size / dt, 1)}
+            logf.write(json.dumps(rec) + "\n")
+            if progress is not None:
+                progress(step, rec)
+            if step % cfg.checkpoint_every == 0 or step == cfg.steps:
+                opt_arrays, opt_state = optimizer_arrays(opt.state_dict())
+                arrays = {f"w.{k}": v for k, v in model.state_dict().items()} | opt_arrays
+                save_checkpoint(ckpt, arrays, {"config": asdict(cfg), "step": step, "elapsed": elapsed,
+                                               "tokens_seen": tokens_seen, "optimizer": opt_state})
+                logf.flush()
+    finally:
+        logf.close()
+    summary = {"steps": step, "tokens_seen": tokens_seen, "final_loss": last_loss, "train_seconds": round(elapsed, 1),
+               "seed": cfg.seed, "corpus_tokens": int(tokens.size), "config": asdict(cfg)}
+    write_llama_gguf(output, cfg.model, model.state_dict(), tok, dtype=cfg.dtype, name="simplex-base",
+                     extra_metadata={"simplex.pretrain.summary": json.dumps(summary)})
+    return summary
