@@ -18,6 +18,7 @@ BUILTIN_COMMANDS = {
     "list": ("simplex_training.cli.catalog_cmds", "list_cmd"),
     "show": ("simplex_training.cli.catalog_cmds", "show"),
     "generate": ("simplex_training.cli.generate_cmd", "generate"),
+    "pretrain": ("simplex_training.cli.pretrain_cmd", "pretrain"),
 }
 
 

@@ -179,3 +179,14 @@ def pretrain(cfg: PretrainConfig, work: str | Path, output: str | Path, resume: 
     write_llama_gguf(output, cfg.model, model.state_dict(), tok, dtype=cfg.dtype, name="simplex-base",
                      extra_metadata={"simplex.pretrain.summary": json.dumps(summary)})
     return summary
+
+
+def tiny_config(seed: int = 0) -> PretrainConfig:
+    """A seconds-long configuration for smoke tests and trying the command out."""
+    return PretrainConfig(
+        seed=seed,
+        model=LlamaConfig(vocab_size=512, dim=64, n_layers=2, n_heads=4, n_kv_heads=2, ffn_dim=128, context_length=128),
+        corpus_chars=200_000, tokenizer_chars=100_000, steps=30, seq_len=64, batch_size=4, checkpoint_every=10,
+        warmup_steps=5, lr=3e-3, min_lr=3e-4,
+        dtype="f32",
+    )

@@ -1,0 +1,46 @@
+"""``simplex-train pretrain``: build the embedded base model from scratch (reproducible)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import click
+
+PRESETS = ("default", "tiny")
+
+
+@click.command()
+@click.option("--work", type=click.Path(file_okay=False, path_type=Path), default=Path("runs/pretrain"),
+              show_default=True, help="Work directory: tokenizer, token stream, checkpoint, log.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Output GGUF (default: WORK/base.gguf).")
+@click.option("--preset", type=click.Choice(PRESETS), default="default", show_default=True,
+              help="default: the shipped base (4 layers, dim 256); tiny: a seconds-long smoke run.")
+@click.option("--steps", type=click.IntRange(min=1), default=None, help="Override the number of steps.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--resume/--no-resume", default=True, show_default=True, help="Continue from WORK/checkpoint.npz.")
+@click.option("--install", is_flag=True, help="Copy the result into the package as the embedded base.")
+def pretrain(work: Path, output: Path | None, preset: str, steps: int | None, seed: int, resume: bool,
+             install: bool) -> None:
+    """Pretrain a small llama base on the general synthetic corpus and write it as GGUF."""
+    from dataclasses import replace
+
+    from simplex_training.cli.progress import training_progress
+    from simplex_training.pretrain.run import PretrainConfig, pretrain as run_pretrain, tiny_config
+
+    cfg = PretrainConfig(seed=seed) if preset == "default" else tiny_config(seed)
+    if steps is not None:
+        cfg = replace(cfg, steps=steps)
+    output = output or work / "base.gguf"
+    with training_progress(cfg.steps, "pretrain") as update:
+        summary = run_pretrain(cfg, work, output, resume=resume, log=lambda m: click.echo(m, err=True), progress=update)
+    click.echo(json.dumps({k: v for k, v in summary.items() if k != "config"}, indent=2))
+    click.echo(f"wrote {output} ({output.stat().st_size / 1e6:.1f} MB)", err=True)
+    if install:
+        from importlib import resources
+
+        dest = Path(str(resources.files("simplex_training.assets"))) / "base.gguf"
+        shutil.copyfile(output, dest)
+        click.echo(f"installed as the embedded base: {dest}", err=True)
