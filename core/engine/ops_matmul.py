@@ -1,0 +1,81 @@
+"""Matrix products through numpy BLAS: batched ``matmul`` and the fused ``linear``.
+
+Public API (also ``Tensor.__matmul__`` and :mod:`simplex_training.engine.functional`):
+``matmul(a, b)``   a (..., M, K) @ b (..., K, N) with numpy broadcasting of the batch dims.
+                   When b is 2-D (a weight) the batch dims of a are folded into one GEMM, and
+                   dB = A2^T dC2 is a single GEMM too (no per-batch products then summed).
+``linear(x, weight, bias=None)``  y = x @ weight.T + bias with weight (out, in) as nn.Linear.
+Only inputs with ``requires_grad`` get gradient GEMMs (frozen W: dX only, no dW).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from simplex_training.engine.tensor import Tensor, accumulate, as_tensor, make_output, unbroadcast
+
+__all__ = ["matmul", "linear"]
+
+
+def _pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
+    a = as_tensor(a, like=b if isinstance(b, Tensor) else None)
+    b = as_tensor(b, like=a)
+    if a.dtype != b.dtype:
+        raise TypeError(f"matmul dtype mismatch {a.dtype} vs {b.dtype}")
+    if a.ndim < 2 or b.ndim < 2:
+        raise ValueError(f"matmul needs >= 2-D operands, got {a.shape} @ {b.shape}")
+    return a, b
+
+
+def matmul(a: Any, b: Any) -> Tensor:
+    a, b = _pair(a, b)
+    if b.ndim == 2:
+        K, N = b.shape
+        lead = a.shape[:-1]
+        a2 = a.data.reshape(-1, K)  # (M', K)
+        out = (a2 @ b.data).reshape(*lead, N)
+
+        def _backward(g: np.ndarray) -> None:
+            g2 = g.reshape(-1, N)  # (M', N)
+            if a.requires_grad:
+                accumulate(a, (g2 @ b.data.T).reshape(a.shape), fresh=True)
+            if b.requires_grad:
+                accumulate(b, a2.T @ g2, fresh=True)
+
+        return make_output(out, (a, b), _backward, "matmul")
+
+    def _backward_batched(g: np.ndarray) -> None:
+        if a.requires_grad:
+            accumulate(a, unbroadcast(g @ b.data.swapaxes(-1, -2), a.shape), fresh=True)
+        if b.requires_grad:
+            accumulate(b, unbroadcast(a.data.swapaxes(-1, -2) @ g, b.shape), fresh=True)
+
+    return make_output(a.data @ b.data, (a, b), _backward_batched, "matmul")
+
+
+def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """x (..., in) @ weight.T (in, out) + bias (out,) -> (..., out)."""
+    if x.dtype != weight.dtype or (bias is not None and bias.dtype != x.dtype):
+        raise TypeError("linear: x, weight and bias must share a dtype")
+    n_out, n_in = weight.shape
+    if x.shape[-1] != n_in:
+        raise ValueError(f"linear: x {x.shape} does not match weight {weight.shape}")
+    lead = x.shape[:-1]
+    x2 = x.data.reshape(-1, n_in)  # (N, in)
+    y = x2 @ weight.data.T  # (N, out)
+    if bias is not None:
+        y += bias.data
+    parents = (x, weight) if bias is None else (x, weight, bias)
+
+    def _backward(g: np.ndarray) -> None:
+        g2 = g.reshape(-1, n_out)  # (N, out)
+        if x.requires_grad:
+            accumulate(x, (g2 @ weight.data).reshape(x.shape), fresh=True)
+        if weight.requires_grad:
+            accumulate(weight, g2.T @ x2, fresh=True)
+        if bias is not None and bias.requires_grad:
+            accumulate(bias, g2.sum(axis=0), fresh=True)
+
+    return make_output(y.reshape(*lead, n_out), parents, _backward, "linear")
