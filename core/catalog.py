@@ -215,3 +215,13 @@ def check_cross_references(specialists: Any, generators: Any) -> None:
                 f"{entry.source}: entry '{entry.id}': field 'generator': unknown generator '{entry.generator}'"
                 f" (registered by plugin '{item.plugin}')"
             )
+
+
+def catalog_markdown(entries: list[CatalogEntry]) -> str:
+    """The catalog as a Markdown table (``simplex-train list --markdown``; docs/catalog.md)."""
+    lines = ["| id | category | task | LoRA | thresholds | labels |", "|---|---|---|---|---|---|"]
+    for e in sorted(entries, key=lambda e: (e.category, e.id)):
+        thr = ", ".join(f"{m.name} {'≥' if m.higher_is_better else '≤'} {m.threshold:g}" for m in e.metrics)
+        labels = ", ".join(e.labels) if e.labels else ""
+        lines.append(f"| `{e.id}` | {e.category} | {e.task_type.value} | {e.lora_preset} | {thr} | {labels} |")
+    return "\n".join(lines) + "\n"

@@ -61,3 +61,11 @@ def test_plugin_tutorial_package_passes_its_own_tests(tmp_path):
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
     assert re.search(r"\d+ passed", proc.stdout)
+
+
+def test_catalog_doc_matches_the_catalog():
+    from simplex_training.catalog import builtin_catalog, catalog_markdown
+
+    text = (DOCS / "catalog.md").read_text()
+    table = text.split("## Entries\n\n", 1)[1]
+    assert table == catalog_markdown(list(builtin_catalog().values())), "regenerate with `simplex-train list --markdown`"

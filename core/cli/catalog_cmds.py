@@ -31,7 +31,8 @@ def entry_row(entry) -> dict:  # noqa: ANN001
 @click.command("list")
 @click.option("--category", "-c", default=None, help="Only this category.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-def list_cmd(category: str | None, as_json: bool) -> None:
+@click.option("--markdown", is_flag=True, help="Print a Markdown table (as in docs/catalog.md).")
+def list_cmd(category: str | None, as_json: bool, markdown: bool) -> None:
     """List the specialist catalog."""
     reg = _entries()
     entries = sorted((reg[n] for n in reg), key=lambda e: (e.category, e.id))
@@ -44,6 +45,11 @@ def list_cmd(category: str | None, as_json: bool) -> None:
         entries = [e for e in entries if e.category == category]
     if as_json:
         click.echo(json.dumps([entry_row(e) for e in entries], indent=2))
+        return
+    if markdown:
+        from simplex_training.catalog import catalog_markdown
+
+        click.echo(catalog_markdown(entries), nl=False)
         return
     from rich.console import Console
     from rich.table import Table
