@@ -1,0 +1,1 @@
+"""Learnable schedules whose parameters get real meta-gradients (hypergradients via dual numbers)."""
