@@ -1,1 +1,6 @@
-"""Task metrics: classification, field extraction, SQL, QA, text overlap, code, calibration."""
+"""Task metrics: classification, field extraction, QA, SQL, text overlap, code, reasoning, calibration.
+
+One module per area (each names the definitions it implements), :mod:`.evaluator` with the common
+shape of evaluator plugins, and :mod:`.report` for the before/after comparison written to
+metrics.json.
+"""
