@@ -202,6 +202,21 @@ class PluginHost:
         return sorted(rows, key=lambda r: r["name"])
 
 
+def load_command_plugins(cli: Any) -> None:
+    """Call ``register_commands`` on the ``commands.*`` entry points only (cheap, for ``--help``)."""
+    pm = pluggy.PluginManager(GROUP)
+    pm.add_hookspecs(hookspecs)
+    for ep, dist_name, _version in discover_entry_points():
+        if not ep.name.startswith("commands."):
+            continue
+        try:
+            pm.register(ep.load(), name=ep.name)
+        except Exception as exc:  # noqa: BLE001
+            warnings.warn(f"simplex-training: plugin '{ep.name}' from '{dist_name}' was not loaded: "
+                          f"{type(exc).__name__}: {exc}", PluginLoadWarning, stacklevel=2)
+    pm.hook.register_commands(cli=cli)
+
+
 _HOST: PluginHost | None = None
 
 

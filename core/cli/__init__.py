@@ -26,14 +26,23 @@ class LazyGroup(click.Group):
     """A group whose built-in commands import on use and whose plugin commands load once."""
 
     _plugin_commands_loaded = False
+    _all_loaded = False
 
-    def _load_plugin_commands(self) -> None:
+    def _load_plugin_commands(self, everything: bool = False) -> None:
+        """Let plugins add commands. Listing commands (``--help``) loads only ``commands.*`` entry
+        points, so help stays fast; resolving an unknown name loads every plugin once."""
+        if everything and not self._all_loaded:
+            self._all_loaded = True
+            from simplex_training.pluginmanager import get_host
+
+            get_host().pm.hook.register_commands(cli=self)
+            return
         if self._plugin_commands_loaded:
             return
         self._plugin_commands_loaded = True
-        from simplex_training.pluginmanager import get_host
+        from simplex_training.pluginmanager import load_command_plugins
 
-        get_host().pm.hook.register_commands(cli=self)
+        load_command_plugins(self)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         self._load_plugin_commands()
@@ -47,6 +56,8 @@ class LazyGroup(click.Group):
             self.add_command(getattr(importlib.import_module(module), attr), name)
         if name not in self.commands:
             self._load_plugin_commands()
+        if name not in self.commands:
+            self._load_plugin_commands(everything=True)
         return self.commands.get(name)
 
     def resolve_command(self, ctx: click.Context, args: list[str]):  # noqa: ANN201

@@ -129,3 +129,30 @@ def test_generate_killed_leaves_no_partial_file(tmp_path):
     proc.kill()
     proc.wait()
     assert not target.exists()
+
+
+CMD_PLUGIN = '''
+import click
+from simplex_training import hookimpl
+
+@hookimpl
+def register_commands(cli):
+    @cli.command(name="hello")
+    @click.argument("who")
+    def hello(who):
+        """Say hello."""
+        click.echo(f"hello {who}")
+'''
+
+
+def test_plugin_commands_appear_in_help_and_run(make_dist):
+    root = make_dist("simplex-training-hello", {"commands.hello": "hello_plugin"}, {"hello_plugin": CMD_PLUGIN})
+    env = {"PYTHONPATH": str(root) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    assert "hello" in run("--help", env=env).stdout
+    assert run("hello", "world", env=env).stdout.strip() == "hello world"
+
+
+def test_commands_from_other_plugin_kinds_resolve_by_name(make_dist):
+    root = make_dist("simplex-training-hi", {"specialists.hi": "hi_plugin"}, {"hi_plugin": CMD_PLUGIN})
+    env = {"PYTHONPATH": str(root) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    assert run("hello", "there", env=env).stdout.strip() == "hello there"
