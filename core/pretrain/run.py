@@ -37,7 +37,7 @@ class PretrainConfig:
     lesson_fraction: float = 0.35  # share of chat lessons among corpus items
     seq_len: int = 256
     batch_size: int = 8
-    steps: int = 1600
+    steps: int = 1000
     lr: float = 2e-3
     min_lr: float = 2e-4
     warmup_steps: int = 100
