@@ -5,7 +5,7 @@ llama.cpp tools, as long as the model fits :class:`~simplex_training.model.confi
 (no biases, no ``rope_freqs``, no per-layer head counts). Tensor types: F32, F16, BF16, Q4_0, Q4_1,
 Q5_0, Q5_1, Q8_0 and the K-quants Q2_K..Q6_K, dequantized with ``gguf.quants.dequantize``.
 ``GGUFReader`` reports shapes in ggml order and data in numpy order
-(``/work/shared/reference/gguf-llama-cpp.md`` §1.3, §5); weights come back in numpy (out, in).
+(``../shared/reference/gguf-llama-cpp.md`` §1.3, §5); weights come back in numpy (out, in).
 
 Every problem with the file raises :class:`GGUFFormatError` whose message names the file: bad
 magic, truncation, another architecture, a missing required key, an unsupported tensor type or

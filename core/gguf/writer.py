@@ -1,7 +1,7 @@
 """Write a llama-architecture model with its SPM tokenizer as a GGUF file llama.cpp loads.
 
 Scope: :func:`write_llama_gguf` (via gguf-py's ``GGUFWriter``). Metadata keys and types follow
-``/work/shared/reference/gguf-llama-cpp.md`` §1.1 and §3 (every ``llama.*`` key written with the
+``../shared/reference/gguf-llama-cpp.md`` §1.1 and §3 (every ``llama.*`` key written with the
 gguf-py ``add_*`` method of the right type; ``rope.dimension_count = head_dim``); tensor names and
 shapes §1.2 (numpy (out, in), no ``output.weight`` when tied); tensor types §5: 1-D tensors are
 always F32, 2-D weights use the requested type (F32, F16, BF16, Q8_0, or the lower-precision

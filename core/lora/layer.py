@@ -1,7 +1,7 @@
 """``LoRALinear``: a frozen ``Linear`` plus a trainable low-rank update (LoRA, rsLoRA, QLoRA).
 
 Math (Hu et al. 2021; PEFT ``peft.tuners.lora.layer.Linear``; llama.cpp ``build_lora_mm``,
-``/work/shared/reference/gguf-llama-cpp.md`` §4)::
+``../shared/reference/gguf-llama-cpp.md`` §4)::
 
     y = x W^T + b + scale * (dropout(x) A^T) B^T      A (r, in), B (out, r), W (out, in)
     scale = alpha / r              (rsLoRA: alpha / sqrt(r), Kalajdzievski 2023)

@@ -2,7 +2,7 @@
 
 Scope: the oracle for parity tests (llama.cpp logits, the trainable engine). It is written for
 clarity, not speed, and computes in float64 by default. It follows
-``/work/shared/reference/gguf-llama-cpp.md`` §2 exactly:
+``../shared/reference/gguf-llama-cpp.md`` §2 exactly:
 
 * RMSNorm ``x / sqrt(mean(x**2) + eps) * w``;
 * q, k, v = h @ W.T; RoPE on adjacent pairs (x[2i], x[2i+1]) (ggml ``GGML_ROPE_TYPE_NORMAL``)
