@@ -2,7 +2,7 @@
 
 Scope
 -----
-Per step ``t`` (``/work/shared/reference/original-system.md`` §2.2, TASK-006 §4):
+Per step ``t`` (``../shared/reference/original-system.md`` §2.2, TASK-006 §4):
 
 1. ``T = T(t, g)`` from the schedule (a :class:`Dual` over the 9 parameter directions);
 2. propose ``x' = neighbor(x, rng)`` and evaluate ``E' = objective(x')`` (one evaluation);

@@ -1,6 +1,6 @@
 """Fixed (non-learned) temperature schedules and plain Metropolis annealing, for comparison.
 
-Scope (``/work/shared/reference/original-system.md`` §2.2, ``fixed::*`` and ``simple_anneal``):
+Scope (``../shared/reference/original-system.md`` §2.2, ``fixed::*`` and ``simple_anneal``):
 
 * ``exponential(T0, alpha)``: ``T0 e^{-alpha t}``
 * ``linear(T0, T_min, n)``: ``T0 + (T_min - T0) min(t / n, 1)``

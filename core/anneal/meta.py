@@ -2,7 +2,7 @@
 
 Scope
 -----
-Meta-loss of one episode (the seed's four terms, ``/work/shared/reference/original-system.md``
+Meta-loss of one episode (the seed's four terms, ``../shared/reference/original-system.md``
 §2.2; the changes marked * are documented and measured in ``docs/self-learning.md``)::
 
     L = Q / |E_0|*  +  0.1 steps / max_steps  +  reg ||u - u_0||^2*  -  w_var Var(T_0..T_99)

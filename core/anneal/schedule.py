@@ -11,7 +11,7 @@ and soft acceptance of a move with energy change ``dE``::
 
     A(dE, T) = sigmoid((tau - dE) / (T s))
 
-Defaults are the original's (``/work/shared/reference/original-system.md`` §2.2): T0 = 1.0,
+Defaults are the original's (``../shared/reference/original-system.md`` §2.2): T0 = 1.0,
 alpha = 0.01, T_min = 0.001 (a constant), rho = 50, gamma = 0.5, delta = 0.1, beta = 0.0,
 omega = 0.1, tau = 0.0, s = 1.0.
 

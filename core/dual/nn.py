@@ -1,7 +1,7 @@
 """Neural-network functions on :class:`~simplex_training.dual.tensor.DualTensor`.
 
 Scope: layer normalisation over the last axis and the three losses of the original
-``DualTensor`` (``/work/shared/reference/original-system.md`` §2.1): mean-squared error,
+``DualTensor`` (``../shared/reference/original-system.md`` §2.1): mean-squared error,
 cross-entropy with integer class targets (mean over rows) and binary cross-entropy on
 probabilities. Every function is a composition of DualTensor primitives except where a fused
 tangent rule is cheaper and exact (``cross_entropy`` through ``log_softmax``).

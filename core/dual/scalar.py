@@ -7,7 +7,7 @@ direction) or a 1-D numpy array of ``k`` directions, so one evaluation yields ``
 derivatives at once: :meth:`Dual.seeded` gives every input its own one-hot tangent, which is how
 per-parameter gradients are obtained. The original seeded every learnable parameter with
 ``der = 1`` and so could only ever compute the directional derivative along the all-ones vector
-(``/work/shared/reference/original-system.md`` §2.1, §9); identity seeding fixes that.
+(``../shared/reference/original-system.md`` §2.1, §9); identity seeding fixes that.
 
 Rules: the usual forward-mode chain rule ``f(a + bε) = f(a) + f'(a)·b·ε``. Non-smooth functions
 (``relu``, ``abs``, ``min``, ``max``, ``clamp``) pick the branch selected by the values (a

@@ -6,7 +6,7 @@ A :class:`DualTensor` holds float64 ``value`` (shape ``S``) and ``tangent`` (sha
 directional derivatives pushed through every op in one forward pass. With identity seeding
 (:meth:`DualTensor.seeded`) the ``k`` directions are the coordinate axes of the inputs, so the
 tangent of a scalar output *is* its gradient (this is what the original's ``DualTensor`` could not
-do: every variable had tangent 1, §2.1/§9 of ``/work/shared/reference/original-system.md``).
+do: every variable had tangent 1, §2.1/§9 of ``../shared/reference/original-system.md``).
 
 Ops: ``+ - * / **`` with numpy broadcasting (plain arrays / numbers are constants), ``neg exp log
 sqrt abs sigmoid tanh relu gelu`` (tanh approximation), ``softmax``/``log_softmax`` (last axis),

@@ -9,7 +9,7 @@ Modules
 
 Adapters are named by the GGUF base weight (``blk.0.attn_q.weight``); their state dict uses
 llama.cpp's adapter tensor names (``blk.0.attn_q.weight.lora_a`` / ``.lora_b``), see
-``/work/shared/reference/gguf-llama-cpp.md`` §4. Exporters: ``gguf_adapter``, ``peft``,
+``../shared/reference/gguf-llama-cpp.md`` §4. Exporters: ``gguf_adapter``, ``peft``,
 ``modelfile`` (plugins), and ``gguf`` for merged models.
 """
 

@@ -2,7 +2,7 @@
 
 Scope: encoding, decoding and JSON persistence of an SPM vocabulary (pieces, float32 scores,
 ``gguf.TokenType`` types). The encoder follows llama.cpp's ``llama_vocab::impl::tokenize`` for
-``LLAMA_VOCAB_TYPE_SPM`` (see ``/work/shared/reference/gguf-llama-cpp.md`` §3.3):
+``LLAMA_VOCAB_TYPE_SPM`` (see ``../shared/reference/gguf-llama-cpp.md`` §3.3):
 
 1. special-token partitioning (CONTROL/UNKNOWN only when ``parse_special``; USER_DEFINED always),
    longest token text first, leftmost non-overlapping occurrences;

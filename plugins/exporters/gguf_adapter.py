@@ -1,6 +1,6 @@
 """Exporter plugin ``gguf_adapter``: a LoRA adapter as a llama.cpp adapter GGUF (``--lora``).
 
-Format (``/work/shared/reference/gguf-llama-cpp.md`` §4, llama.cpp ``src/llama-adapter.cpp``):
+Format (``../shared/reference/gguf-llama-cpp.md`` §4, llama.cpp ``src/llama-adapter.cpp``):
 ``general.architecture = llama``, ``general.type = adapter``, ``adapter.type = lora``,
 ``adapter.lora.alpha`` (f32), and F32 tensors ``<base>.lora_a`` (numpy (r, in)) and
 ``<base>.lora_b`` (numpy (out, r)). llama.cpp scales by ``alpha / r`` (r read from each lora_b),

@@ -1,7 +1,7 @@
 """Exporter plugin ``gguf``: write a trained llama model and its tokenizer as one GGUF file.
 
 Scope: a thin plugin wrapper around :func:`simplex_training.gguf.writer.write_llama_gguf`; the
-file loads in llama.cpp (``/work/shared/reference/gguf-llama-cpp.md`` §1, §3). Registered through
+file loads in llama.cpp (``../shared/reference/gguf-llama-cpp.md`` §1, §3). Registered through
 the ``register_exporters`` hook (entry point ``exporters.gguf``).
 """
 

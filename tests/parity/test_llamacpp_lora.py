@@ -1,6 +1,6 @@
 """Parity of LoRA exports with llama.cpp (llama-cpp-python): an adapter GGUF applied with
 ``lora_path`` and the merged F32 GGUF both give our LoRA model's logits (F32 files, F32 KV cache,
-``/work/shared/reference/gguf-llama-cpp.md`` §4, §6, §8), for a tied base and an untied base
+``../shared/reference/gguf-llama-cpp.md`` §4, §6, §8), for a tied base and an untied base
 (with an ``output`` LoRA), plain LoRA and rsLoRA; and a vocabulary-mismatched base is refused by
 our loader with an error naming the tensor. llama-cpp-python is imported normally (a missing
 install fails loudly)."""

@@ -1,6 +1,6 @@
 """Parity of written GGUF models with llama.cpp (through llama-cpp-python): logits against the
 numpy reference forward, greedy continuations, and F16 / Q8_0 files within the tolerances of
-``/work/shared/reference/gguf-llama-cpp.md`` §8. llama-cpp-python is a test dependency: it is
+``../shared/reference/gguf-llama-cpp.md`` §8. llama-cpp-python is a test dependency: it is
 imported normally so that a missing install fails loudly."""
 
 from __future__ import annotations
