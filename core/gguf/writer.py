@@ -18,7 +18,7 @@ import contextlib
 import os
 import tempfile
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import gguf
@@ -40,6 +40,36 @@ DTYPES: dict[str, tuple[gguf.GGMLQuantizationType, gguf.LlamaFileType]] = {
     "q4_1": (Q.Q4_1, gguf.LlamaFileType.MOSTLY_Q4_1),
     "q4_0": (Q.Q4_0, gguf.LlamaFileType.MOSTLY_Q4_0),
 }
+
+
+@contextlib.contextmanager
+def atomic_gguf_writer(path: str | os.PathLike[str], arch: str = "llama") -> Iterator[gguf.GGUFWriter]:
+    """A ``GGUFWriter`` on a temporary file beside ``path``.
+
+    The caller adds keys and tensors; on leaving the block the header, metadata and tensors are
+    written, fsynced, and the file is renamed over ``path``. On any error the temporary file is
+    removed and ``path`` is untouched.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    writer = gguf.GGUFWriter(tmp, arch)
+    try:
+        yield writer
+        writer.write_header_to_file()
+        writer.write_kv_data_to_file()
+        writer.write_tensors_to_file()
+        writer.close()
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            writer.close()
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
 
 
 def check_weights(config: LlamaConfig, weights: Mapping[str, np.ndarray]) -> None:
@@ -118,11 +148,7 @@ def write_llama_gguf(
     check_weights(config, weights)
     qtype, file_type = DTYPES[dtype]
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    writer = gguf.GGUFWriter(tmp, "llama")
-    try:
+    with atomic_gguf_writer(path) as writer:
         writer.add_name(name)
         writer.add_context_length(config.context_length)
         writer.add_embedding_length(config.dim)
@@ -163,17 +189,4 @@ def write_llama_gguf(
             data, raw_dtype = _tensor_data(tname, weights[tname], qtype)
             writer.add_tensor(tname, data, raw_dtype=raw_dtype)
 
-        writer.write_header_to_file()
-        writer.write_kv_data_to_file()
-        writer.write_tensors_to_file()
-        writer.close()
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(Exception):
-            writer.close()
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
     return path

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ import gguf
 import numpy as np
 
 from simplex_training.errors import SimplexError
+from simplex_training.gguf.writer import atomic_gguf_writer
 from simplex_training.hookspecs import hookimpl
 from simplex_training.model.config import LlamaConfig
 from simplex_training.registry import Register
@@ -138,11 +138,7 @@ class GGUFAdapterExporter:
         state = lora_model.adapter_state_dict()
         _check_shapes(base_config, {k: v.shape for k, v in state.items()}, "adapter")
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        os.close(fd)
-        writer = gguf.GGUFWriter(tmp, "llama")
-        try:
+        with atomic_gguf_writer(path) as writer:
             writer.add_type(gguf.GGUFType.ADAPTER)
             writer.add_name(name)
             writer.add_string(gguf.Keys.Adapter.TYPE, "lora")
@@ -158,19 +154,6 @@ class GGUFAdapterExporter:
                 _add(writer, key, value)
             for tname, arr in state.items():
                 writer.add_tensor(tname, np.ascontiguousarray(arr, dtype=np.float32))
-            writer.write_header_to_file()
-            writer.write_kv_data_to_file()
-            writer.write_tensors_to_file()
-            writer.close()
-            with open(tmp, "rb+") as fh:
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(Exception):
-                writer.close()
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
         return path
 
 
