@@ -69,3 +69,15 @@ def test_catalog_doc_matches_the_catalog():
     text = (DOCS / "catalog.md").read_text()
     table = text.split("## Entries\n\n", 1)[1]
     assert table == catalog_markdown(list(builtin_catalog().values())), "regenerate with `simplex-train list --markdown`"
+
+
+def test_relative_links_in_docs_resolve():
+    root = DOCS.parent
+    broken = []
+    for page in [root / "README.md", *sorted(DOCS.glob("*.md"))]:
+        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", page.read_text()):
+            if "://" in target:
+                continue
+            if not (page.parent / target).exists():
+                broken.append(f"{page.relative_to(root)} -> {target}")
+    assert not broken, broken
