@@ -19,6 +19,10 @@ BUILTIN_COMMANDS = {
     "show": ("simplex_training.cli.catalog_cmds", "show"),
     "generate": ("simplex_training.cli.generate_cmd", "generate"),
     "pretrain": ("simplex_training.cli.pretrain_cmd", "pretrain"),
+    "train": ("simplex_training.cli.train_cmd", "train"),
+    "eval": ("simplex_training.cli.eval_cmd", "eval_cmd"),
+    "export": ("simplex_training.cli.export_cmd", "export"),
+    "train-all": ("simplex_training.cli.train_all_cmd", "train_all"),
 }
 
 

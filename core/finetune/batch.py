@@ -1,0 +1,156 @@
+"""``train_all``: train many specialists, in parallel processes, and summarise them in one table.
+
+Each specialist runs :func:`~simplex_training.finetune.pipeline.train_specialist` in its own process
+(``ProcessPoolExecutor`` with the ``spawn`` context: no forked numba/BLAS thread state; each worker
+gets ``cpu_count // parallel`` numba threads so workers do not oversubscribe the cores).
+``parallel=1`` runs in this process, one after the other (plugins registered in-process, e.g. in
+tests or notebooks, are then visible). A specialist whose ``metrics.json`` is complete is skipped;
+a failing specialist is recorded with its error message and the others go on.
+
+The summary (``OUT/summary.json`` and ``OUT/summary.md``, atomic) has one row per catalog metric
+of each specialist: id, metric, value (after training), threshold, pass, seconds; a failed
+specialist has one row with its error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+
+def _worker_init(threads: int) -> None:
+    """Limit every thread pool of a worker process (numba, BLAS, the engine's GEMM pool) to ``threads``."""
+    for var in ("NUMBA_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                "SIMPLEX_TRAINING_THREADS"):
+        os.environ[var] = str(threads)
+    import numba
+    from threadpoolctl import threadpool_limits
+
+    numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+    threadpool_limits(limits=threads)
+
+
+def run_one(specialist_id: str, out_dir: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Train one specialist; never raises: returns ``{"id", "status", ...}``."""
+    from simplex_training.finetune.pipeline import train_specialist
+
+    start = time.perf_counter()
+    try:
+        res = train_specialist(specialist_id, out_dir=out_dir, **kwargs)
+    except BaseException as exc:  # noqa: BLE001 - a worker reports every failure, KeyboardInterrupt included
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        return {"id": specialist_id, "status": "failed", "error": f"{type(exc).__name__}: {exc}",
+                "seconds": round(time.perf_counter() - start, 1)}
+    return {"id": specialist_id, "status": "trained", "seconds": round(time.perf_counter() - start, 1),
+            "passed": res.passed, "comparison": res.metrics["comparison"]}
+
+
+def _from_metrics(out_dir: Path, specialist_id: str) -> dict[str, Any]:
+    doc = json.loads((out_dir / specialist_id / "metrics.json").read_text(encoding="utf-8"))
+    return {"id": specialist_id, "status": "skipped", "seconds": doc.get("training", {}).get("total_seconds"),
+            "passed": bool(doc.get("passed")), "comparison": doc.get("comparison", {})}
+
+
+def summary_rows(results: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    rows = []
+    for r in results:
+        metrics = (r.get("comparison") or {}).get("metrics", {})
+        if r["status"] == "failed" or not metrics:
+            rows.append({"id": r["id"], "status": r["status"], "metric": None, "value": None, "threshold": None,
+                         "pass": False, "seconds": r.get("seconds"), "error": r.get("error")})
+            continue
+        for name, m in metrics.items():
+            rows.append({"id": r["id"], "status": r["status"], "metric": name, "value": m.get("after"),
+                         "before": m.get("before"), "threshold": m.get("threshold"), "pass": bool(m.get("passed")),
+                         "seconds": r.get("seconds")})
+    return rows
+
+
+def _fmt(v: Any) -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, float):
+        return f"{v:.3f}"
+    return str(v).replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(rows: Sequence[dict[str, Any]]) -> str:
+    head = ["id", "status", "metric", "value", "threshold", "pass", "seconds"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for row in rows:
+        lines.append("| " + " | ".join(_fmt(row.get(k)) for k in head) + " |")
+    failed = [row for row in rows if row.get("error")]
+    if failed:
+        lines += ["", "Failures:", ""] + [f"- `{row['id']}`: {_fmt(row['error'])}" for row in failed]
+    return "\n".join(lines) + "\n"
+
+
+def write_summary(out_dir: Path, results: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    from simplex_training.atomic import atomic_write_text
+
+    rows = summary_rows(results)
+    ids = [r["id"] for r in results]
+    doc = {"specialists": len(ids), "failed": [r["id"] for r in results if r["status"] == "failed"],
+           "passed": [r["id"] for r in results if r.get("passed")],
+           "skipped": [r["id"] for r in results if r["status"] == "skipped"], "rows": rows}
+    atomic_write_text(out_dir / "summary.json", json.dumps(doc, indent=2) + "\n")
+    atomic_write_text(out_dir / "summary.md", render_markdown(rows))
+    return doc
+
+
+def train_all(ids: Sequence[str], parallel: int = 1, out_dir: str | Path = "runs",
+              on_result: Callable[[dict[str, Any]], None] | None = None, **kwargs: Any) -> dict[str, Any]:
+    """Train every id (skipping complete ones), ``parallel`` at a time; returns the summary document.
+
+    ``kwargs`` go to :func:`~simplex_training.finetune.pipeline.train_specialist` (``base``,
+    ``steps``, ``seed``, ``config_overrides``...). Unknown ids raise before anything starts.
+    """
+    from simplex_training.finetune.pipeline import is_complete
+    from simplex_training.pluginmanager import get_host
+
+    if parallel < 1:
+        raise ValueError(f"parallel must be >= 1, got {parallel}")
+    registry = get_host().registry("specialists")
+    for sid in ids:
+        registry[sid]  # UnknownNameError with suggestions
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    results: dict[str, dict[str, Any]] = {}
+    todo = []
+    for sid in dict.fromkeys(ids):
+        if is_complete(out, sid):
+            results[sid] = _from_metrics(out, sid)
+            if on_result:
+                on_result(results[sid])
+        else:
+            todo.append(sid)
+    if parallel == 1 or len(todo) <= 1:
+        for sid in todo:
+            results[sid] = run_one(sid, str(out), kwargs)
+            if on_result:
+                on_result(results[sid])
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        threads = max(1, (os.cpu_count() or 1) // parallel)
+        with ProcessPoolExecutor(max_workers=min(parallel, len(todo)), mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=_worker_init, initargs=(threads,)) as pool:
+            futures = {pool.submit(run_one, sid, str(out), kwargs): sid for sid in todo}
+            for fut in as_completed(futures):
+                sid = futures[fut]
+                try:
+                    results[sid] = fut.result()
+                except Exception as exc:  # noqa: BLE001 - a crashed worker process (e.g. killed)
+                    results[sid] = {"id": sid, "status": "failed", "error": f"{type(exc).__name__}: {exc}"}
+                if on_result:
+                    on_result(results[sid])
+    ordered = [results[sid] for sid in dict.fromkeys(ids)]
+    return write_summary(out, ordered)

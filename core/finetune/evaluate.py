@@ -1,0 +1,98 @@
+"""Score a specialist on its test split: greedy generation, then the task evaluator, before and after.
+
+Generation (:func:`simplex_training.model.generate.generate`, batched greedy with a KV cache) feeds
+exactly the serve-time prompt (:func:`~simplex_training.tokenizer.chat.encode_prompt`), allows the
+longest gold response (in tokens, plus ``<|end|>``/``</s>``) plus a margin of new tokens, stops at
+``<|end|>`` or ``</s>`` and decodes only the new tokens. A prompt that leaves no room in the context
+is not generated for (its output is empty, counted in ``prompts_too_long``).
+
+"Before" is the same model with every adapter disabled (the base alone), "after" with the adapters
+on, on the same examples; the catalog entry's evaluator scores both and
+:func:`simplex_training.metrics.report.compare` applies the thresholds. The token-level test loss
+is reported too when tokenized test items are given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from simplex_training.catalog import CatalogEntry
+from simplex_training.data import TrainingExample
+from simplex_training.errors import SimplexError
+from simplex_training.tokenizer.chat import encode_prompt, end_id
+from simplex_training.tokenizer.spm import SPMTokenizer
+
+
+def max_new_tokens_for(tok: SPMTokenizer, examples: Sequence[TrainingExample], margin: int) -> int:
+    """The longest gold response in tokens, plus ``<|end|>``, ``</s>`` and ``margin``."""
+    return max(len(tok.encode_raw(ex.response)) for ex in examples) + 2 + margin
+
+
+def generate_outputs(model: Any, tok: SPMTokenizer, examples: Sequence[TrainingExample], *, margin: int = 16,
+                     batch_size: int = 16) -> tuple[list[str], int]:
+    """(decoded new text per example, number of prompts too long for the context)."""
+    from simplex_training.model.generate import generate
+
+    llama = getattr(model, "model", model)
+    ctx = llama.config.context_length
+    stops = (end_id(tok), tok.eos_id)
+    max_new = max_new_tokens_for(tok, examples, margin)
+    prompts = [encode_prompt(tok, ex.prompt) for ex in examples]
+    fits = [i for i, p in enumerate(prompts) if len(p) < ctx]
+    new = generate(llama, [prompts[i] for i in fits], max_new, stop_ids=stops, batch_size=batch_size)
+    outputs = [""] * len(examples)
+    for i, ids in zip(fits, new, strict=True):
+        if ids and ids[-1] in stops:
+            ids = ids[:-1]
+        outputs[i] = tok.decode(ids, strip_leading_space=False)
+    return outputs, len(examples) - len(fits)
+
+
+def score(entry: CatalogEntry, model: Any, tok: SPMTokenizer, examples: Sequence[TrainingExample], *,
+          margin: int = 16, batch_size: int = 16) -> tuple[dict[str, float], list[str]]:
+    """The evaluator's metrics (plus ``prompts_too_long``) and the outputs; errors become ``error``."""
+    from simplex_training.pluginmanager import get_host
+
+    outputs, too_long = generate_outputs(model, tok, examples, margin=margin, batch_size=batch_size)
+    try:
+        evaluator = get_host().registry("evaluators")[entry.task_type.value]
+        metrics: dict[str, Any] = dict(evaluator.evaluate(entry, list(examples), outputs))
+    except (ValueError, SimplexError) as exc:  # user data without gold metadata, no evaluator plugin...
+        metrics = {"error": str(exc)}
+    metrics["prompts_too_long"] = float(too_long)
+    return metrics, outputs
+
+
+def evaluate_before_after(entry: CatalogEntry, lora_model: Any, tok: SPMTokenizer,
+                          examples: Sequence[TrainingExample], *, test_items: Sequence[Any] = (),
+                          pad_id: int | None = None, margin: int = 16, batch_size: int = 16,
+                          n_samples: int = 5) -> dict[str, Any]:
+    """Metrics of the base (adapters off) and the specialist (on) with the threshold comparison."""
+    from simplex_training.finetune.trainer import validation_loss
+    from simplex_training.metrics.report import compare
+
+    result: dict[str, Any] = {"n_test": len(examples)}
+    runs: dict[str, tuple[dict[str, Any], list[str]]] = {}
+    for label, enabled in (("before", False), ("after", True)):
+        lora_model.set_enabled(enabled)
+        try:
+            if examples:
+                runs[label] = score(entry, lora_model, tok, examples, margin=margin, batch_size=batch_size)
+            else:
+                runs[label] = ({"error": "no test examples with a prompt and a response to generate for"}, [])
+            if test_items:
+                runs[label][0]["test_loss"] = validation_loss(lora_model, list(test_items),
+                                                              tok.eos_id if pad_id is None else pad_id, batch_size)
+        finally:
+            lora_model.set_enabled(True)
+    before, after = runs["before"][0], runs["after"][0]
+    result["before"], result["after"] = before, after
+    numeric = {k: v for k, v in after.items() if isinstance(v, float)}
+    result["comparison"] = compare(entry, {k: v for k, v in before.items() if isinstance(v, float)}, numeric)
+    result["passed"] = bool(result["comparison"]["passed"])
+    result["samples"] = [
+        {"prompt": ex.prompt, "gold": ex.response, "before": runs["before"][1][i], "after": runs["after"][1][i]}
+        for i, ex in enumerate(examples[:n_samples]) if runs["before"][1]
+    ]
+    return result

@@ -1,0 +1,153 @@
+"""``train_specialist``: one specialist from data to every file llama.cpp, Ollama and PEFT need.
+
+Writes ``OUT/ID/``: ``adapter.gguf`` (llama.cpp ``--lora``), ``merged.gguf`` (F16, base + adapter),
+``Modelfile`` (Ollama, ``FROM ./merged.gguf``), ``adapter_model.safetensors`` +
+``adapter_config.json`` (PEFT), ``metrics.json`` (base vs specialist on the test split, thresholds,
+pass/fail), ``loss.png``, ``train_log.jsonl`` and ``checkpoints/``. ``metrics.json`` is removed when
+a run starts and written last, with ``"complete": true``, so its presence means the run finished.
+
+Expected failures are :class:`~simplex_training.errors.SimplexError` subclasses with one-line
+messages: an unknown specialist id (with suggestions), a base that is not a usable llama GGUF
+(the path is named), malformed or empty data (file and line), resuming onto another base
+(vocabulary or weights differ), bad settings.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from simplex_training.errors import DataError, SimplexError
+from simplex_training.finetune.config import ConfigError, FinetuneConfig
+
+
+@dataclass
+class SpecialistResult:
+    specialist: str
+    out_dir: Path
+    passed: bool
+    metrics: dict[str, Any]
+    training: dict[str, Any]
+    files: dict[str, Path] = field(default_factory=dict)
+
+
+def build_config(overrides: dict[str, Any] | None = None, *, steps: int | None = None, epochs: float | None = None,
+                 seed: int | None = None, schedule: str | None = None) -> FinetuneConfig:
+    """Defaults <- ``overrides`` (a config file's mapping) <- explicit arguments."""
+    data = dict(overrides or {})
+    if steps is not None:
+        data["steps"], data["epochs"] = steps, None
+    elif epochs is not None:
+        data["steps"], data["epochs"] = None, epochs
+    if seed is not None:
+        data["seed"] = seed
+    if schedule is not None:
+        data["schedule"] = schedule
+    return FinetuneConfig.from_dict(data)
+
+
+def load_data(specialist_id: str, data: str | Path | None, cfg: FinetuneConfig, skip_bad: bool = False) -> Any:
+    from simplex_training.finetune.data import generator_data, load_user_data
+
+    if data is None:
+        return generator_data(specialist_id, cfg.n_examples, cfg.generator_seed(), cfg.split)
+    return load_user_data(data, cfg.split, skip_bad=skip_bad)
+
+
+def make_lora(model: Any, entry: Any, cfg: FinetuneConfig) -> Any:
+    from simplex_training.lora.apply import LoRAConfig, apply_lora
+
+    preset = cfg.lora_preset or entry.lora_preset
+    try:
+        lora_cfg = LoRAConfig.from_preset(preset, **{"seed": cfg.seed, **cfg.lora})
+        return apply_lora(model, lora_cfg)
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(f"LoRA settings (preset {preset!r}, overrides {cfg.lora}): {exc}") from None
+
+
+def train_specialist(specialist_id: str, base: str | Path | None = None, data: str | Path | None = None,
+                     out_dir: str | Path = "runs", *, steps: int | None = None, epochs: float | None = None,
+                     seed: int | None = None, resume: bool = False, config_overrides: dict[str, Any] | None = None,
+                     schedule: str | None = None, skip_bad: bool = False,
+                     progress: Callable[[int, dict[str, Any]], None] | None = None,
+                     log: Callable[[str], None] = lambda m: None) -> SpecialistResult:
+    """Fine-tune, evaluate and export one specialist into ``out_dir/specialist_id`` (module docstring)."""
+    from simplex_training.atomic import atomic_write_text
+    from simplex_training.finetune.artifacts import adapter_meta, base_info, load_base, resolve_base, write_exports
+    from simplex_training.finetune.batches import tokenize
+    from simplex_training.finetune.evaluate import evaluate_before_after
+    from simplex_training.finetune.plot import plot_loss
+    from simplex_training.finetune.trainer import finetune
+    from simplex_training.model.llama import LlamaModel
+    from simplex_training.pluginmanager import get_host
+
+    started = time.perf_counter()
+    entry = get_host().registry("specialists")[specialist_id]
+    cfg = build_config(config_overrides, steps=steps, epochs=epochs, seed=seed, schedule=schedule)
+    base_path = resolve_base(base)
+    config, weights, tok, base_meta = load_base(base_path)
+    out = Path(out_dir) / specialist_id
+    if resume and (out / "adapter.gguf").exists():
+        from simplex_training.plugins.exporters.gguf_adapter import check_adapter_compatible
+
+        check_adapter_compatible(config, out / "adapter.gguf")  # names the vocabulary mismatch
+    loaded = load_data(specialist_id, data, cfg, skip_bad)
+    for msg in loaded.skipped:
+        log(f"skipped: {msg}")
+    max_len = min(cfg.max_seq_len, config.context_length)
+    train, train_stats = tokenize(tok, loaded.train, max_len)
+    val, _ = tokenize(tok, loaded.val, max_len)
+    test_items, _ = tokenize(tok, loaded.test, max_len)
+    if not train:
+        raise DataError(f"{loaded.source}: no training example has a response token within max_seq_len {max_len}")
+    if train_stats.truncated or train_stats.dropped:
+        log(f"{train_stats.truncated} of {len(loaded.train)} training examples truncated to {max_len} tokens, "
+            f"{train_stats.dropped} dropped (nothing left to learn)")
+    out.mkdir(parents=True, exist_ok=True)
+    lora_model = make_lora(LlamaModel(config, weights=weights), entry, cfg)
+    log(f"{specialist_id}: base {base_path.name} ({config.n_layers} layers, dim {config.dim}, vocab "
+        f"{config.vocab_size}); LoRA r={lora_model.config.rank} on {len(lora_model.named_adapters())} layers, "
+        f"{lora_model.num_trainable():,} trainable of {lora_model.num_total():,}; data: {loaded.source} "
+        f"{loaded.counts()}")
+    result = finetune(lora_model, train, val, cfg, pad_id=tok.eos_id, work_dir=out, resume=resume,
+                      base_info=base_info(config, weights, base_meta), progress=progress, log=log,
+                      on_start=lambda: (out / "metrics.json").unlink(missing_ok=True))
+    examples = [ex for ex in (r.as_example() for r in loaded.test) if ex is not None][: cfg.eval_examples]
+    t_eval = time.perf_counter()
+    report = evaluate_before_after(entry, lora_model, tok, examples, test_items=test_items, pad_id=tok.eos_id,
+                                   margin=cfg.new_tokens_margin, batch_size=cfg.eval_batch_size)
+    eval_seconds = time.perf_counter() - t_eval
+    source = "generator" if data is None else str(Path(data).resolve())
+    files = write_exports(out, specialist_id, lora_model, config, tok, base_meta,
+                          adapter_meta(specialist_id, cfg, source))
+    files["loss.png"] = plot_loss(result.history, out / "loss.png", title=f"{specialist_id} (LoRA on {base_path.name})")
+    files["train_log.jsonl"] = out / "train_log.jsonl"
+    training = {**result.summary(), "eval_seconds": round(eval_seconds, 2),
+                "total_seconds": round(time.perf_counter() - started, 2), "data": loaded.counts(),
+                "train_tokens": train_stats.as_dict(), "lora": {**lora_model.config.__dict__},
+                "trainable_parameters": lora_model.num_trainable()}
+    metrics = {"specialist": specialist_id, "complete": True, "passed": report["passed"],
+               "base": {"path": str(base_path), "name": base_meta.get("general.name")},
+               "data_source": loaded.source, "config": cfg.to_dict(), "training": training, **report}
+    atomic_write_text(out / "metrics.json", json.dumps(metrics, indent=2, default=str) + "\n")
+    files["metrics.json"] = out / "metrics.json"
+    return SpecialistResult(specialist_id, out, bool(report["passed"]), metrics, training, files)
+
+
+def is_complete(out_dir: str | Path, specialist_id: str) -> bool:
+    """True when ``out_dir/specialist_id/metrics.json`` is a finished run's (and its exports exist)."""
+    from simplex_training.finetune.artifacts import RUN_FILES
+
+    folder = Path(out_dir) / specialist_id
+    try:
+        doc = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return bool(isinstance(doc, dict) and doc.get("complete")) and all((folder / f).exists() for f in RUN_FILES)
+
+
+__all__ = ["SpecialistResult", "train_specialist", "build_config", "is_complete", "SimplexError"]

@@ -1,0 +1,205 @@
+"""The LoRA fine-tuning loop: AdamW on the adapters only, exact resume, early stopping.
+
+One optimizer step = ``grad_accum`` micro-batches; each micro-batch's mean loss is weighted by its
+share of the step's scored tokens, so the gradient is that of the per-token mean over the step.
+Gradients are clipped (global norm), the learning rate follows the schedule, and a step with a
+non-finite gradient is skipped by :class:`~simplex_training.engine.optim.AdamW` (logged).
+
+Validation loss (token-weighted, dropout off) every ``eval_every`` steps and at the last step. The
+adapter with the best validation loss is kept and restored at the end. Early stopping fires after
+``patience`` *evaluations* without an improvement of ``min_delta`` (never counted in steps).
+
+Checkpoints (``checkpoints/checkpoint.npz``, atomic, every ``checkpoint_every`` steps and at the end)
+hold the adapter, the best adapter, the AdamW moments and step, the position in the data (epoch,
+batch index), the dropout generators' ``bit_generator.state`` (JSON), early-stopping state and
+counters. Batch order is a pure function of (seed, epoch), the schedule of the step, so a run
+resumed after a kill ends bit-identical to an uninterrupted one. ``train_log.jsonl`` is cut back to
+the checkpoint's step on resume.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from simplex_training.errors import DataError
+from simplex_training.finetune.batches import Tokenized, collate, epoch_batches, eval_batches, fingerprint
+from simplex_training.finetune.config import FinetuneConfig
+from simplex_training.finetune.state import load_state, save_state, truncate_log
+
+Progress = Callable[[int, dict[str, Any]], None]
+CHECKPOINT = "checkpoint.npz"
+
+
+@dataclass
+class FinetuneResult:
+    steps: int
+    total_steps: int
+    best_step: int | None
+    best_val_loss: float | None
+    final_train_loss: float | None
+    stopped_early: bool
+    tokens_seen: int
+    seconds: float
+    resumed_from: int | None
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "history"}
+
+
+@dataclass
+class _State:
+    step: int = 0
+    epoch: int = 0
+    batch_index: int = 0
+    best_val: float | None = None
+    best_step: int | None = None
+    bad_evals: int = 0
+    stopped_early: bool = False
+    elapsed: float = 0.0
+    tokens_seen: int = 0
+
+
+def validation_loss(model: Any, items: list[Tokenized], pad_id: int, batch_size: int) -> float:
+    """Token-weighted mean loss over ``items`` with dropout off and no graph."""
+    from simplex_training.engine import no_grad
+
+    was = model.model.training
+    model.eval()
+    total, count = 0.0, 0
+    try:
+        with no_grad():
+            for batch in eval_batches(items, batch_size):
+                x, y, n = collate(batch, pad_id)
+                total += float(model.loss(x, y).item()) * n
+                count += n
+    finally:
+        model.train(was)
+    return total / count if count else float("nan")
+
+
+def _generators(model: Any) -> dict[str, np.random.Generator]:
+    return {name: layer.dropout_rng for name, layer in model.named_adapters().items()}
+
+
+def finetune(model: Any, train: list[Tokenized], val: list[Tokenized], cfg: FinetuneConfig, *, pad_id: int,
+             work_dir: str | Path, resume: bool = False, base_info: dict[str, Any] | None = None,
+             progress: Progress | None = None, log: Callable[[str], None] = lambda m: None,
+             on_start: Callable[[], None] | None = None) -> FinetuneResult:
+    """Train ``model`` (a :class:`~simplex_training.lora.apply.LoRAModel`) on ``train``; see the module doc.
+
+    Writes ``work_dir/train_log.jsonl`` and ``work_dir/checkpoints/checkpoint.npz``. ``on_start`` is
+    called once the checkpoint (if resuming) has been accepted, before anything is written.
+    """
+    from simplex_training.engine.lr_schedules import make_schedule
+    from simplex_training.engine.optim import AdamW, clip_grad_norm
+
+    if not train:
+        raise DataError("no training examples to fine-tune on")
+    work = Path(work_dir)
+    ckpt = work / "checkpoints" / CHECKPOINT
+    log_path = work / "train_log.jsonl"
+    params = model.lora_parameters()
+    opt = AdamW(params, lr=cfg.lr, betas=(0.9, 0.999), weight_decay=cfg.weight_decay)
+    lengths = [len(t.ids) for t in train]
+    bpe = math.ceil(len(train) / cfg.batch_size)
+    total = cfg.total_steps(bpe, float(np.mean(lengths)))
+    sched = make_schedule(cfg.schedule, cfg.lr, total_steps=total, warmup_steps=cfg.warmup(total),
+                          min_lr=cfg.floor_lr())
+    val = val[: cfg.val_max_examples]
+    if not val:
+        log("no validation examples: no validation loss, early stopping or best-adapter selection")
+    identity = {"config": cfg.training_dict(), "base": base_info or {},
+                "data": {"train": fingerprint(train), "val": fingerprint(val)}}
+    st = _State()
+    best: dict[str, np.ndarray] | None = None
+    resumed_from = None
+    if resume and not ckpt.exists():
+        log(f"no checkpoint in {ckpt.parent}; starting from step 0")
+    if resume and ckpt.exists():
+        arrays, saved = load_state(ckpt, identity, model, opt, _generators(model))
+        st = _State(**saved["progress"])
+        best = {k[5:]: v for k, v in arrays.items() if k.startswith("best.")} or None
+        resumed_from = st.step
+        log(f"resumed from {ckpt} at step {st.step}/{total}")
+    if on_start is not None:
+        on_start()
+    history = truncate_log(log_path, st.step if resumed_from is not None else 0)
+    order = epoch_batches(lengths, cfg.batch_size, cfg.seed, st.epoch, cfg.bucket_batches)
+    model.train(True)
+    last_loss = next((r["loss"] for r in reversed(history) if r.get("type") == "train"), None)
+
+    def save() -> None:
+        extra = {f"best.{k}": v for k, v in best.items()} if best is not None else {}
+        schedule = {"name": cfg.schedule, "lr": sched.lr, "total_steps": sched.total_steps,
+                    "warmup_steps": sched.warmup_steps, "min_lr": sched.min_lr, "next_lr": sched(st.step)}
+        save_state(ckpt, identity, st.__dict__, model, opt, _generators(model), extra, schedule)
+
+    with log_path.open("a", encoding="utf-8") as logf:
+        def emit(rec: dict[str, Any]) -> None:
+            history.append(rec)
+            logf.write(json.dumps(rec) + "\n")
+            logf.flush()
+
+        while st.step < total and not st.stopped_early:
+            t0 = time.perf_counter()
+            micro = []
+            for _ in range(cfg.grad_accum):
+                micro.append(collate([train[i] for i in order[st.batch_index]], pad_id))
+                st.batch_index += 1
+                if st.batch_index == len(order):
+                    st.epoch, st.batch_index = st.epoch + 1, 0
+                    order = epoch_batches(lengths, cfg.batch_size, cfg.seed, st.epoch, cfg.bucket_batches)
+            n_step = sum(n for _, _, n in micro)
+            opt.zero_grad()
+            loss_sum = 0.0
+            for x, y, n in micro:
+                loss = model.loss(x, y)
+                (loss * (n / n_step)).backward()
+                loss_sum += float(loss.item()) * n
+            gnorm = clip_grad_norm(params, cfg.grad_clip)
+            opt.lr = sched(st.step)
+            applied = opt.step()
+            st.step += 1
+            dt = time.perf_counter() - t0
+            st.elapsed += dt
+            n_tok = sum(x.size for x, _, _ in micro)
+            st.tokens_seen += n_tok
+            last_loss = loss_sum / n_step
+            rec: dict[str, Any] = {"type": "train", "step": st.step, "total_steps": total, "epoch": st.epoch,
+                                   "loss": round(last_loss, 6), "lr": opt.lr, "grad_norm": round(float(gnorm), 5),
+                                   "tok_per_s": round(n_tok / dt, 1)}
+            if not applied:
+                rec["skipped"] = True
+            emit(rec)
+            if val and (st.step % cfg.eval_every == 0 or st.step == total):
+                vloss = validation_loss(model, val, pad_id, cfg.batch_size)
+                improved = math.isfinite(vloss) and (st.best_val is None or vloss < st.best_val - cfg.min_delta)
+                if improved:
+                    st.best_val, st.best_step, st.bad_evals = vloss, st.step, 0
+                    best = model.adapter_state_dict()
+                else:
+                    st.bad_evals += 1
+                    st.stopped_early = cfg.patience > 0 and st.bad_evals >= cfg.patience
+                emit({"type": "eval", "step": st.step, "val_loss": round(vloss, 6), "best": improved})
+                rec = {**rec, "val_loss": vloss}
+            if st.step % cfg.checkpoint_every == 0 or st.step == total or st.stopped_early:
+                save()
+            if progress is not None:
+                progress(st.step, rec)
+    if st.stopped_early:
+        log(f"early stop at step {st.step}: no validation improvement in {cfg.patience} evaluations "
+            f"(best {st.best_val:.4f} at step {st.best_step})")
+    if best is not None:
+        model.load_adapter_state_dict(best)
+    return FinetuneResult(steps=st.step, total_steps=total, best_step=st.best_step, best_val_loss=st.best_val,
+                          final_train_loss=last_loss, stopped_early=st.stopped_early, tokens_seen=st.tokens_seen,
+                          seconds=round(st.elapsed, 2), resumed_from=resumed_from, history=history)

@@ -1,0 +1,128 @@
+"""train_specialist on a tiny base (user data formats, clear errors) and train_all (failures, skips, processes)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from simplex_training.data import TrainingExample
+from simplex_training.errors import DataError, SimplexError
+from simplex_training.finetune.batch import train_all
+from simplex_training.finetune.pipeline import is_complete, train_specialist
+from simplex_training.generator import Generator
+from simplex_training.hookspecs import hookimpl
+
+SMALL = {"n_examples": 40, "eval_every": 2, "checkpoint_every": 2, "eval_examples": 4, "batch_size": 4}
+
+
+def test_user_jsonl_of_mixed_formats_trains_and_exports(tiny_base, tmp_path):
+    rows = []
+    for i in range(12):
+        rows += [{"prompt": f"Review {i}: works well.\nSentiment?", "completion": "Sentiment: positive",
+                  "metadata": {"label": "positive"}},
+                 {"messages": [{"role": "user", "content": f"Review {i}: broke."},
+                               {"role": "assistant", "content": "Sentiment: negative"},
+                               {"role": "user", "content": "Sure?"}, {"role": "assistant", "content": "Yes."}]},
+                 {"text": f"Note {i}: plain text is trained whole."}]
+    data = tmp_path / "mine.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows) + "{broken\n")
+    logs = []
+    res = train_specialist("sentiment_analysis", base=tiny_base, data=data, out_dir=tmp_path / "out", steps=3,
+                           config_overrides=SMALL, skip_bad=True, log=logs.append)
+    assert any("line 37" in m and "not valid JSON" in m for m in logs)
+    assert res.training["data"]["skipped"] == 1 and res.metrics["complete"] and is_complete(tmp_path / "out",
+                                                                                           "sentiment_analysis")
+    assert res.metrics["n_test"] >= 1  # only the prompt/completion rows are scored by generation
+    assert "accuracy" in res.metrics["after"] and "test_loss" in res.metrics["after"]
+    with pytest.raises(DataError, match="line 37"):
+        train_specialist("sentiment_analysis", base=tiny_base, data=data, out_dir=tmp_path / "o2", steps=1,
+                         config_overrides=SMALL)
+
+
+def test_unsupported_base_names_the_path(tmp_path):
+    import gguf
+
+    path = tmp_path / "gpt2.gguf"
+    w = gguf.GGUFWriter(str(path), "gpt2")
+    w.add_tensor("token_embd.weight", np.zeros((4, 8), dtype=np.float32))
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    with pytest.raises(SimplexError, match=rf"cannot use base model {path}: .*'gpt2' is not supported"):
+        train_specialist("sentiment_analysis", base=path, out_dir=tmp_path, steps=1)
+    with pytest.raises(SimplexError, match="not found"):
+        train_specialist("sentiment_analysis", base=tmp_path / "nope.gguf", out_dir=tmp_path, steps=1)
+
+
+def test_empty_dataset_is_an_error(tiny_base, tmp_path):
+    (tmp_path / "empty.jsonl").write_text("\n")
+    with pytest.raises(DataError, match="empty.jsonl: no usable examples"):
+        train_specialist("sentiment_analysis", base=tiny_base, data=tmp_path / "empty.jsonl", out_dir=tmp_path)
+
+
+def test_resume_onto_a_base_with_another_vocabulary_is_refused(tiny_base, tiny_parts, tmp_path):
+    from simplex_training.gguf.writer import write_llama_gguf
+    from simplex_training.model.llama import LlamaModel
+    from simplex_training.tokenizer.spm import SPMTokenizer
+
+    config, _, tok, _ = tiny_parts
+    train_specialist("sentiment_analysis", base=tiny_base, out_dir=tmp_path, steps=2, config_overrides=SMALL)
+    other_tok = SPMTokenizer.from_pieces([(p, -float(i)) for i, p in enumerate(tok.pieces[262:462])])
+    other_cfg = type(config)(**{**config.to_dict(), "vocab_size": other_tok.vocab_size})
+    other = write_llama_gguf(tmp_path / "other.gguf", other_cfg, LlamaModel(other_cfg).state_dict(), other_tok)
+    with pytest.raises(SimplexError, match=f"vocabulary of 512 tokens, this base has {other_tok.vocab_size}"):
+        train_specialist("sentiment_analysis", base=other, out_dir=tmp_path, steps=2, resume=True,
+                         config_overrides=SMALL)
+
+
+class _Broken(Generator):
+    name = "broken_gen"
+    task_type = "classification"
+    labels = ("a", "b")
+
+    def example(self, ctx) -> TrainingExample:  # noqa: ANN001
+        raise RuntimeError("this generator is broken on purpose")
+
+
+class _BrokenPlugin:
+    @hookimpl
+    def register_specialists(self, register) -> None:  # noqa: ANN001
+        register({"id": "broken_one", "name": "Broken", "category": "testing", "description": "fails",
+                  "task_type": "classification", "lora_preset": "simple", "size_class": "small",
+                  "generator": "broken_gen", "labels": ["a", "b"],
+                  "metrics": [{"name": "accuracy", "threshold": 0.5}]})
+
+    @hookimpl
+    def register_generators(self, register) -> None:  # noqa: ANN001
+        register(_Broken())
+
+
+def test_train_all_records_a_failure_and_goes_on(tiny_base, tmp_path, register_plugin):
+    register_plugin(_BrokenPlugin(), "test.broken_one")
+    seen = []
+    doc = train_all(["broken_one", "sentiment_analysis"], parallel=1, out_dir=tmp_path, base=tiny_base, steps=2,
+                    config_overrides=SMALL, on_result=seen.append)
+    assert doc["failed"] == ["broken_one"] and doc["specialists"] == 2
+    rows = {(r["id"], r["metric"]): r for r in doc["rows"]}
+    assert "broken on purpose" in rows[("broken_one", None)]["error"]
+    ok = rows[("sentiment_analysis", "accuracy")]
+    assert ok["status"] == "trained" and ok["threshold"] == 0.85 and ok["seconds"] > 0
+    md = (tmp_path / "summary.md").read_text()
+    assert "| sentiment_analysis | trained | accuracy |" in md and "broken on purpose" in md
+    assert json.loads((tmp_path / "summary.json").read_text()) == doc
+    again = train_all(["sentiment_analysis"], parallel=1, out_dir=tmp_path, base=tiny_base, steps=2,
+                      config_overrides=SMALL)
+    assert again["skipped"] == ["sentiment_analysis"]  # complete metrics.json: not retrained
+    with pytest.raises(SimplexError, match="unknown specialist 'sentimnt_analysis'"):
+        train_all(["sentimnt_analysis"], out_dir=tmp_path)
+
+
+def test_train_all_runs_specialists_in_processes(tiny_base, tmp_path):
+    doc = train_all(["sentiment_analysis", "spam_detection"], parallel=2, out_dir=tmp_path, base=tiny_base, steps=2,
+                    config_overrides=SMALL)
+    assert doc["failed"] == [] and doc["skipped"] == []
+    assert {r["id"] for r in doc["rows"]} == {"sentiment_analysis", "spam_detection"}
+    assert is_complete(tmp_path, "sentiment_analysis") and is_complete(tmp_path, "spam_detection")

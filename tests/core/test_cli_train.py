@@ -1,0 +1,171 @@
+"""``simplex-train train / eval / export / train-all`` on a tiny base, run as a user runs them (subprocesses).
+
+The subprocesses run single-threaded (``NUMBA_NUM_THREADS=1`` ...): results do not depend on it, and
+multi-threaded kernels oversubscribe a shared, loaded 2-core machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import replace
+
+import pytest
+
+ONE_THREAD = {"NUMBA_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+              "SIMPLEX_TRAINING_THREADS": "1"}
+SMALL = {"n_examples": 40, "eval_every": 2, "checkpoint_every": 2, "eval_examples": 4, "batch_size": 4}
+RUN_FILES = ("adapter.gguf", "merged.gguf", "Modelfile", "adapter_model.safetensors", "adapter_config.json",
+             "metrics.json", "loss.png", "train_log.jsonl", "checkpoints/checkpoint.npz")
+
+
+def run(*args, cwd=None):
+    proc = subprocess.run([sys.executable, "-c", "from simplex_training.cli import main; main()", *map(str, args)],
+                          capture_output=True, text=True, env={**os.environ, **ONE_THREAD}, timeout=300, cwd=cwd)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return proc
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    """The tiny base of tests/core/finetune (same file name and settings, so a session builds it once)."""
+    import numba
+    from threadpoolctl import threadpool_limits
+
+    from simplex_training.pretrain.run import pretrain, tiny_config
+
+    path = tmp_path_factory.getbasetemp() / "tiny-base.gguf"
+    if not path.exists():
+        cfg = tiny_config(0)
+        cfg = replace(cfg, model=replace(cfg.model, context_length=256), steps=60)
+        previous = numba.get_num_threads()
+        numba.set_num_threads(1)
+        try:
+            with threadpool_limits(limits=1, user_api="blas"):
+                pretrain(cfg, path.parent / "tiny-base-work", path, log=lambda m: None)
+        finally:
+            numba.set_num_threads(previous)
+    return path
+
+
+@pytest.fixture(scope="module")
+def trained(base, tmp_path_factory):
+    root = tmp_path_factory.mktemp("cli-train")
+    (root / "cfg.json").write_text(json.dumps(SMALL))
+    proc = run("train", "sentiment_analysis", "--base", base, "--out", root / "out", "--steps", 3, "--seed", 1,
+               "--config", root / "cfg.json", "--schedule", "linear")
+    assert proc.returncode == 0, proc.stderr
+    return root, proc
+
+
+def test_train_writes_every_file(trained):
+    from simplex_training.gguf.reader import read_llama_gguf
+
+    root, proc = trained
+    out = root / "out" / "sentiment_analysis"
+    for name in RUN_FILES:
+        assert (out / name).is_file(), name
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["complete"] and metrics["config"]["schedule"] == "linear" and metrics["config"]["seed"] == 1
+    assert set(metrics["comparison"]["metrics"]) == {"accuracy", "macro_f1"} and metrics["training"]["steps"] == 3
+    assert "accuracy" in proc.stdout and "files in" in proc.stdout
+    assert (out / "loss.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "FROM ./merged.gguf" in (out / "Modelfile").read_text()
+    assert json.loads((out / "adapter_config.json").read_text())["r"] == 8  # the catalog's "simple" preset
+    config, _, tok, meta = read_llama_gguf(out / "merged.gguf")
+    assert meta["general.file_type"] == 1 and tok.vocab_size == config.vocab_size == 512  # F16
+    log = [json.loads(line) for line in (out / "train_log.jsonl").read_text().splitlines()]
+    assert [r["step"] for r in log if r["type"] == "train"] == [1, 2, 3]
+
+
+def test_resume_of_a_finished_run_keeps_the_adapter(trained, base):
+    root, _ = trained
+    out = root / "out" / "sentiment_analysis"
+    before = (out / "adapter.gguf").read_bytes()
+    proc = run("train", "sentiment_analysis", "--base", base, "--out", root / "out", "--steps", 3, "--seed", 1,
+               "--config", root / "cfg.json", "--schedule", "linear", "--resume")
+    assert proc.returncode == 0 and "resumed" in proc.stderr
+    assert (out / "adapter.gguf").read_bytes() == before
+    proc = run("train", "sentiment_analysis", "--base", base, "--out", root / "out", "--steps", 4, "--seed", 1,
+               "--config", root / "cfg.json", "--resume")
+    assert proc.returncode == 1 and "other training settings" in proc.stderr and "steps=3 -> 4" in proc.stderr
+    assert (out / "metrics.json").is_file()  # a refused resume leaves the finished run intact
+
+
+def test_eval_json(trained, base):
+    root, _ = trained
+    proc = run("eval", "sentiment_analysis", "--adapter", root / "out" / "sentiment_analysis", "--base", base,
+               "--n", 3, "--json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["n_test"] == 3 and {"before", "after", "comparison", "passed"} <= set(doc)
+    assert doc["comparison"]["metrics"]["accuracy"]["threshold"] == 0.85
+    saved = json.loads((root / "out" / "sentiment_analysis" / "metrics.json").read_text())
+    assert doc["samples"][0]["prompt"] == saved["samples"][0]["prompt"]  # the same held-out test split
+
+
+def test_export_formats(trained, base):
+    from simplex_training.gguf.reader import read_llama_gguf
+    from simplex_training.plugins.exporters.gguf_adapter import read_gguf_adapter
+
+    root, _ = trained
+    adapter = root / "out" / "sentiment_analysis" / "adapter.gguf"
+    exp = root / "exp"
+    for fmt, dtype, target in (("gguf", "q8_0", exp / "m.gguf"), ("gguf_adapter", None, exp / "a.gguf"),
+                               ("peft", None, exp / "peft"), ("modelfile", None, exp / "ollama")):
+        extra = ["--dtype", dtype] if dtype else []
+        proc = run("export", "sentiment_analysis", "--adapter", adapter, "--base", base, "--format", fmt, "-o",
+                   target, *extra)
+        assert proc.returncode == 0, proc.stderr
+    assert read_llama_gguf(exp / "m.gguf")[3]["general.file_type"] == 7  # Q8_0
+    state, meta = read_gguf_adapter(exp / "a.gguf")
+    assert meta["simplex.specialist"] == "sentiment_analysis" and any(k.endswith(".lora_b") for k in state)
+    assert (exp / "peft" / "adapter_model.safetensors").is_file() and (exp / "peft" / "adapter_config.json").is_file()
+    assert "FROM ./sentiment_analysis.gguf" in (exp / "ollama" / "Modelfile").read_text()
+    proc = run("export", "sentiment_analysis", "--adapter", adapter, "--base", base, "--format", "peft",
+               "--dtype", "f32")
+    assert proc.returncode == 2 and "--dtype applies to merged models" in proc.stderr
+
+
+def test_unknown_id_exits_2_with_suggestions(tmp_path):
+    for args in (["train", "sentimet_analysis"], ["eval", "sentimet_analysis", "--adapter", tmp_path],
+                 ["export", "sentimet_analysis", "--adapter", tmp_path], ["train-all", "--ids", "sentimet_analysis"]):
+        proc = run(*args)
+        assert proc.returncode == 2, (args, proc.stderr)
+        assert "unknown specialist 'sentimet_analysis'; did you mean sentiment_analysis" in proc.stderr
+
+
+def test_usage_errors_and_bad_data(base, tmp_path):
+    proc = run("train", "sentiment_analysis", "--steps", 2, "--epochs", 1)
+    assert proc.returncode == 2 and "--steps or --epochs" in proc.stderr
+    proc = run("train", "sentiment_analysis", "--schedule", "step")
+    assert proc.returncode == 2 and "Invalid value for '--schedule'" in proc.stderr
+    data = tmp_path / "d.jsonl"
+    data.write_text("".join(json.dumps({"prompt": f"Review {i}: ok", "response": "Sentiment: positive"}) + "\n"
+                            for i in range(20)) + '{"prompt": "x"}\n')
+    proc = run("train", "sentiment_analysis", "--base", base, "--data", data, "--out", tmp_path, "--steps", 1)
+    assert proc.returncode == 1 and f"{data} line 21: has 'prompt' but no 'response'" in proc.stderr
+    (tmp_path / "cfg.yaml").write_text("eval_examples: 2\nbatch_size: 4\nlora: {rank: 2}\n")
+    proc = run("train", "sentiment_analysis", "--base", base, "--data", data, "--out", tmp_path, "--steps", 1,
+               "--skip-bad", "--config", tmp_path / "cfg.yaml")
+    assert proc.returncode == 0 and "skipped: " in proc.stderr and "line 21" in proc.stderr
+    assert json.loads((tmp_path / "sentiment_analysis" / "adapter_config.json").read_text())["r"] == 2
+    (tmp_path / "bad.yaml").write_text("learning_rate: 1\n")
+    proc = run("train", "sentiment_analysis", "--base", base, "--config", tmp_path / "bad.yaml")
+    assert proc.returncode == 1 and "unknown fine-tuning setting(s) learning_rate" in proc.stderr
+
+
+def test_train_all_cli(base, tmp_path):
+    (tmp_path / "cfg.json").write_text(json.dumps(SMALL))
+    args = ["train-all", "--ids", "sentiment_analysis", "--out", tmp_path, "--steps", 2, "--base", base,
+            "--config", tmp_path / "cfg.json"]
+    proc = run(*args)
+    assert proc.returncode == 0, proc.stderr
+    assert "| sentiment_analysis | trained | accuracy |" in proc.stdout
+    assert (tmp_path / "summary.json").is_file() and (tmp_path / "summary.md").is_file()
+    proc = run(*args)
+    assert "| sentiment_analysis | skipped |" in proc.stdout and "1 skipped" in proc.stderr
+    proc = run("train-all", "--category", "nonsense", "--out", tmp_path)
+    assert proc.returncode == 2 and "unknown category 'nonsense'" in proc.stderr
