@@ -24,6 +24,7 @@ from pathlib import Path
 import gguf
 import numpy as np
 
+from simplex_training.atomic import publish
 from simplex_training.model.config import LlamaConfig
 from simplex_training.tokenizer.chat import CHAT_TEMPLATE, END
 from simplex_training.tokenizer.spm import SPMTokenizer
@@ -63,7 +64,7 @@ def atomic_gguf_writer(path: str | os.PathLike[str], arch: str = "llama") -> Ite
         writer.close()
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        publish(tmp, path)
     except BaseException:
         with contextlib.suppress(Exception):
             writer.close()
