@@ -102,6 +102,8 @@ class CatalogEntry(BaseModel):
     description: str = Field(min_length=1)
     task_type: TaskType
     lora_preset: Literal["simple", "standard", "complex", "code"]
+    # refinements of the preset measured on the embedded base (keys of LORA_PRESETS entries)
+    lora_overrides: dict[str, Any] = {}
     size_class: Literal["small", "medium", "large"]
     original_model_size: str | None = None
     generator: str = Field(min_length=1)
@@ -123,9 +125,18 @@ class CatalogEntry(BaseModel):
             raise ValueError("metrics: a metric is listed twice")
         return self
 
+    @field_validator("lora_overrides")
+    @classmethod
+    def _known_lora_keys(cls, v: dict[str, Any]) -> dict[str, Any]:
+        unknown = sorted(set(v) - set(LORA_PRESETS["simple"]))
+        if unknown:
+            raise ValueError(f"unknown LoRA setting(s) {unknown} (known: {sorted(LORA_PRESETS['simple'])})")
+        return v
+
     @property
     def lora(self) -> dict[str, Any]:
-        return dict(LORA_PRESETS[self.lora_preset])
+        """The preset with this entry's overrides applied."""
+        return {**LORA_PRESETS[self.lora_preset], **self.lora_overrides}
 
     def threshold(self, metric: str) -> float | None:
         return next((m.threshold for m in self.metrics if m.name == metric), None)
@@ -223,5 +234,6 @@ def catalog_markdown(entries: list[CatalogEntry]) -> str:
     for e in sorted(entries, key=lambda e: (e.category, e.id)):
         thr = ", ".join(f"{m.name} {'≥' if m.higher_is_better else '≤'} {m.threshold:g}" for m in e.metrics)
         labels = ", ".join(e.labels) if e.labels else ""
-        lines.append(f"| `{e.id}` | {e.category} | {e.task_type.value} | {e.lora_preset} | {thr} | {labels} |")
+        lora = e.lora_preset + "".join(f" ({k}: {v})" for k, v in e.lora_overrides.items())
+        lines.append(f"| `{e.id}` | {e.category} | {e.task_type.value} | {lora} | {thr} | {labels} |")
     return "\n".join(lines) + "\n"

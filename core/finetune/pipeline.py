@@ -3,7 +3,8 @@
 Writes ``OUT/ID/``: ``adapter.gguf`` (llama.cpp ``--lora``), ``merged.gguf`` (F16, base + adapter),
 ``Modelfile`` (Ollama, ``FROM ./merged.gguf``), ``adapter_model.safetensors`` +
 ``adapter_config.json`` (PEFT), ``metrics.json`` (base vs specialist on the test split, thresholds,
-pass/fail), ``loss.png``, ``train_log.jsonl`` and ``checkpoints/``. ``metrics.json`` is removed when
+pass/fail), ``loss.png``, ``lr.png`` (the learning rate per step: learned, annealed or fixed),
+``train_log.jsonl`` and ``checkpoints/``. ``metrics.json`` is removed when
 a run starts and written last, with ``"complete": true``, so its presence means the run finished.
 
 Expected failures are :class:`~simplex_training.errors.SimplexError` subclasses with one-line
@@ -63,7 +64,8 @@ def make_lora(model: Any, entry: Any, cfg: FinetuneConfig) -> Any:
 
     preset = cfg.lora_preset or entry.lora_preset
     try:
-        lora_cfg = LoRAConfig.from_preset(preset, **{"seed": cfg.seed, **cfg.lora})
+        overrides = entry.lora_overrides if cfg.lora_preset is None else {}
+        lora_cfg = LoRAConfig.from_preset(preset, **{"seed": cfg.seed, **overrides, **cfg.lora})
         return apply_lora(model, lora_cfg)
     except (ValueError, TypeError) as exc:
         raise ConfigError(f"LoRA settings (preset {preset!r}, overrides {cfg.lora}): {exc}") from None
@@ -80,7 +82,7 @@ def train_specialist(specialist_id: str, base: str | Path | None = None, data: s
     from simplex_training.finetune.artifacts import adapter_meta, base_info, load_base, resolve_base, write_exports
     from simplex_training.finetune.batches import tokenize
     from simplex_training.finetune.evaluate import evaluate_before_after
-    from simplex_training.finetune.plot import plot_loss
+    from simplex_training.finetune.plot import plot_loss, plot_lr
     from simplex_training.finetune.trainer import finetune
     from simplex_training.model.llama import LlamaModel
     from simplex_training.pluginmanager import get_host
@@ -125,6 +127,7 @@ def train_specialist(specialist_id: str, base: str | Path | None = None, data: s
     files = write_exports(out, specialist_id, lora_model, config, tok, base_meta,
                           adapter_meta(specialist_id, cfg, source))
     files["loss.png"] = plot_loss(result.history, out / "loss.png", title=f"{specialist_id} (LoRA on {base_path.name})")
+    files["lr.png"] = plot_lr(result.history, out / "lr.png", title=f"{specialist_id}: {cfg.schedule} learning rate")
     files["train_log.jsonl"] = out / "train_log.jsonl"
     training = {**result.summary(), "eval_seconds": round(eval_seconds, 2),
                 "total_seconds": round(time.perf_counter() - started, 2), "data": loaded.counts(),

@@ -122,3 +122,11 @@ def test_unknown_generator_is_reported_with_file_and_entry(register_plugin, simp
     register_plugin(Orphan(), "specialists.orphan")
     with pytest.raises(CatalogError, match=r"orphan.yaml: entry 'demo_one': field 'generator': unknown generator 'nowhere'"):
         simplex_host.registry("specialists")
+
+
+def test_lora_overrides_refine_the_preset_and_unknown_keys_fail():
+    entry = builtin_catalog()["sentiment_analysis"]
+    assert entry.lora["rank"] == 8 and entry.lora["targets"] == ["all"]
+    bad = GOOD.replace("lora_preset: simple", "lora_preset: simple\n    lora_overrides: {rnak: 4}")
+    with pytest.raises(CatalogError, match="lora_overrides.*rnak"):
+        load_catalog_text(bad, "demo.yaml")
