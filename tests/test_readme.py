@@ -22,3 +22,12 @@ def test_quickstart_has_exactly_two_commands():
 def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text().splitlines()
     assert quickstart_commands()[1] in [line.strip() for line in ci]
+
+
+def test_every_simplex_train_command_in_the_readme_exists():
+    from simplex_training.cli import BUILTIN_COMMANDS
+
+    text = (ROOT / "README.md").read_text()
+    used = set(re.findall(r"^simplex-train ([a-z-]+)", text, flags=re.M))
+    used |= set(re.findall(r"&& simplex-train ([a-z-]+)", text))
+    assert used and used <= set(BUILTIN_COMMANDS), used - set(BUILTIN_COMMANDS)
