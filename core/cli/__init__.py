@@ -23,6 +23,7 @@ BUILTIN_COMMANDS = {
     "eval": ("simplex_training.cli.eval_cmd", "eval_cmd"),
     "export": ("simplex_training.cli.export_cmd", "export"),
     "train-all": ("simplex_training.cli.train_all_cmd", "train_all"),
+    "search": ("simplex_training.cli.search_cmd", "search"),
 }
 
 

@@ -32,6 +32,18 @@ def print_report(metrics: dict, out: Path) -> None:
     click.echo(f"{'PASSED' if metrics['passed'] else 'FAILED'}; files in {out}")
 
 
+def check_schedule(value: str | None) -> str | None:
+    """``--schedule``: any registered schedule that provides a learning rate."""
+    if value is None:
+        return None
+    from simplex_training.finetune.lr_control import lr_schedule_kind, lr_schedule_names
+
+    if lr_schedule_kind(value) is None:
+        raise click.BadParameter(f"{value!r} is not a learning-rate schedule (choose from "
+                                 f"{', '.join(lr_schedule_names())})")
+    return value
+
+
 @click.command()
 @click.argument("specialist_id")
 @click.option("--base", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -50,8 +62,10 @@ def print_report(metrics: dict, out: Path) -> None:
 @click.option("--resume", is_flag=True, help="Continue from OUT/ID/checkpoints/ (bit-identical to an unbroken run).")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True), default=None,
               help="JSON or YAML file of fine-tuning settings (lr, batch_size, lora: {rank: ...}, ...).")
-@click.option("--schedule", type=click.Choice(["cosine", "linear", "constant"]), default=None,
-              help="Learning-rate schedule (default cosine).")
+@click.option("--schedule", default=None, callback=lambda ctx, param, value: check_schedule(value),
+              help="Learning-rate schedule: cosine (default), linear, constant, learned (hypergradient-"
+                   "driven) or annealing (cosine x annealing temperature with reheat and a stop rule), "
+                   "or a plugin's LR schedule.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on for a terminal).")
 def train(specialist_id: str, base: Path | None, data: Path | None, skip_bad: bool, out_dir: Path, steps: int | None,
           epochs: float | None, seed: int | None, resume: bool, config_file: str | None, schedule: str | None,

@@ -15,6 +15,13 @@ training tokens/s for the ``simple``/``standard`` presets and ~2800 for ``code``
 generation: 2.5-4 minutes per specialist (about 6000 tokens/s, 2 minutes, when the machine was
 less loaded). Every value is overridable (``--steps``, ``--epochs``, ``--config FILE``).
 
+``schedule`` is any schedule of the ``schedules`` registry that provides a learning rate:
+``cosine`` | ``linear`` | ``constant`` (fixed functions of the step), ``learned`` (a learnable LR
+driven by hypergradients) or ``annealing`` (cosine x ``min(T, 1)`` of an annealing temperature with
+stagnation, reheat and a stop rule); ``schedule_options`` tunes the last two (keys in
+:data:`SCHEDULE_OPTIONS`, meanings in :mod:`simplex_training.finetune.lr_control` and
+:mod:`simplex_training.finetune.anneal_state`).
+
 ``lora`` overrides fields of the catalog preset (``rank``, ``alpha``, ``dropout``, ``targets``,
 ``exclude``, ``rslora``, ``quantize_base``, ``init``); ``lora_preset`` replaces the entry's preset.
 """
@@ -29,6 +36,11 @@ from simplex_training.errors import SimplexError
 
 # Fields that do not change the trained weights: resuming with other values is allowed.
 NON_TRAINING_FIELDS = frozenset({"checkpoint_every", "eval_examples", "eval_batch_size", "new_tokens_margin"})
+BUILTIN_SCHEDULES = ("cosine", "linear", "constant", "learned", "annealing")
+SCHEDULE_OPTIONS: dict[str, tuple[str, ...]] = {
+    "learned": ("meta_lr", "meta_every", "meta_optimizer", "learn"),
+    "annealing": ("initial_temp", "final_temp", "reheat_threshold", "reheat_intensity", "reheat_decay", "patience"),
+}
 
 
 class ConfigError(SimplexError):
@@ -43,7 +55,8 @@ class FinetuneConfig:
     batch_size: int = 8  # sequences per micro-batch
     grad_accum: int = 1  # micro-batches per optimizer step
     lr: float = 2e-3
-    schedule: str = "cosine"  # cosine | linear | constant
+    schedule: str = "cosine"  # cosine | linear | constant | learned | annealing | a plugin's LR schedule
+    schedule_options: dict[str, Any] = field(default_factory=dict)  # learned / annealing settings
     warmup_steps: int | None = None  # None: 5 % of the steps
     min_lr: float | None = None  # None: lr / 10
     weight_decay: float = 0.0  # on the LoRA matrices
@@ -76,7 +89,7 @@ class FinetuneConfig:
             (self.batch_size >= 1, "batch_size must be >= 1"),
             (self.grad_accum >= 1, "grad_accum must be >= 1"),
             (self.lr > 0, "lr must be > 0"),
-            (self.schedule in ("cosine", "linear", "constant"), "schedule must be cosine, linear or constant"),
+            (isinstance(self.schedule_options, dict), "schedule_options must be a mapping"),
             (self.warmup_steps is None or self.warmup_steps >= 0, "warmup_steps must be >= 0"),
             (self.min_lr is None or self.min_lr >= 0, "min_lr must be >= 0"),
             (self.weight_decay >= 0, "weight_decay must be >= 0"),
@@ -95,6 +108,21 @@ class FinetuneConfig:
         for ok, message in checks:
             if not ok:
                 raise ConfigError(f"fine-tuning config: {message}")
+        self._check_schedule()
+
+    def _check_schedule(self) -> None:
+        """A registered learning-rate schedule; options only of the schedules that take them."""
+        if self.schedule not in BUILTIN_SCHEDULES:
+            from simplex_training.finetune.lr_control import lr_schedule_kind, lr_schedule_names
+
+            if lr_schedule_kind(self.schedule) is None:
+                raise ConfigError(f"fine-tuning config: schedule {self.schedule!r} is not a registered learning-rate "
+                                  f"schedule (known: {', '.join(lr_schedule_names())})")
+        known = SCHEDULE_OPTIONS.get(self.schedule, ())
+        unknown = sorted(set(self.schedule_options) - set(known))
+        if unknown:
+            raise ConfigError(f"fine-tuning config: schedule_options {', '.join(unknown)} not understood by "
+                              f"schedule {self.schedule!r} (known: {', '.join(known) or 'none'})")
 
     # -- derived -------------------------------------------------------------------------------
 

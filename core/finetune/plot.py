@@ -1,4 +1,7 @@
-"""The loss curve of a fine-tuning run (train and validation) as a PNG, written atomically.
+"""The loss curve (train and validation) and the learning-rate curve of a run as PNGs, written atomically.
+
+:func:`plot_lr` draws the learning rate of every step (the learned or annealed one included) and,
+when the log has them, the hypergradients (``learned``) or the annealing temperature.
 
 Uses matplotlib's non-interactive Agg canvas directly (no pyplot, no global backend switch), so it
 works headless and in worker processes.
@@ -60,6 +63,42 @@ def plot_loss(history: Sequence[dict[str, Any]], path: str | Path, title: str = 
         ax.set_title(title)
     ax.grid(alpha=0.3)
     if train or val:
+        ax.legend(loc="upper right")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    atomic_write_bytes(path, buf.getvalue())
+    return Path(path)
+
+
+def plot_lr(history: Sequence[dict[str, Any]], path: str | Path, title: str = "") -> Path:
+    """Draw the per-step ``lr`` of ``type == "train"`` records; on a second axis ``hypergrad`` or ``temperature``."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from simplex_training.atomic import atomic_write_bytes
+
+    train = [r for r in history if r.get("type") == "train"]
+    fig = Figure(figsize=(7, 4), dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot(1, 1, 1)
+    if train:
+        ax.plot([r["step"] for r in train], [r["lr"] for r in train], color="tab:green", linewidth=2,
+                label="learning rate")
+    for key, color, label in (("hypergrad", "tab:purple", "hypergradient dL/d lr"),
+                              ("temperature", "tab:red", "annealing temperature")):
+        pts = [(r["step"], r[key]) for r in train if isinstance(r.get(key), (int, float))]
+        if pts:
+            ax2 = ax.twinx()
+            steps, values = zip(*pts, strict=True)
+            ax2.plot(steps, values, color=color, alpha=0.6, linewidth=1, label=label)
+            ax2.set_ylabel(label, color=color)
+    ax.set_xlabel("optimizer step")
+    ax.set_ylabel("learning rate")
+    ax.ticklabel_format(axis="y", style="sci", scilimits=(-2, 2))
+    if title:
+        ax.set_title(title)
+    ax.grid(alpha=0.3)
+    if train:
         ax.legend(loc="upper right")
     buf = io.BytesIO()
     fig.savefig(buf, format="png")

@@ -4,6 +4,12 @@ One optimizer step = ``grad_accum`` micro-batches; each micro-batch's mean loss 
 share of the step's scored tokens, so the gradient is that of the per-token mean over the step.
 Gradients are clipped (global norm), the learning rate follows the schedule, and a step with a
 non-finite gradient is skipped by :class:`~simplex_training.engine.optim.AdamW` (logged).
+The schedule is any learning-rate schedule of the ``schedules`` registry
+(:mod:`~simplex_training.finetune.lr_control`): fixed (``cosine``/``linear``/``constant``),
+``learned`` (hypergradient-driven; each train record has ``hypergrad`` = dL/d lr of the previous
+step, and a ``{"type": "meta"}`` record follows every meta update) or ``annealing`` (train records
+have ``temperature``/``stagnation``/``reheat``, eval records ``stagnation``/``reheating``/
+``anneal_stop``; its stop rule ends the run with ``stop_reason = "annealing"``).
 
 Validation loss (token-weighted, dropout off) every ``eval_every`` steps and at the last step. The
 adapter with the best validation loss is kept and restored at the end. Early stopping fires after
@@ -12,8 +18,10 @@ adapter with the best validation loss is kept and restored at the end. Early sto
 Checkpoints (``checkpoints/checkpoint.npz``, atomic, every ``checkpoint_every`` steps and at the end)
 hold the adapter, the best adapter, the AdamW moments and step, the position in the data (epoch,
 batch index), the dropout generators' ``bit_generator.state`` (JSON), early-stopping state and
-counters. Batch order is a pure function of (seed, epoch), the schedule of the step, so a run
-resumed after a kill ends bit-identical to an uninterrupted one. ``train_log.jsonl`` is cut back to
+counters, and the learning-rate control's state (learned schedule parameters, meta-optimizer
+moments, hypergradient history and the pending update direction; or the annealing state). Batch
+order is a pure function of (seed, epoch), so a run resumed after a kill ends bit-identical to an
+uninterrupted one. ``train_log.jsonl`` is cut back to
 the checkpoint's step on resume.
 """
 
@@ -50,6 +58,7 @@ class FinetuneResult:
     seconds: float
     resumed_from: int | None
     history: list[dict[str, Any]] = field(default_factory=list)
+    stop_reason: str | None = None  # "patience" (early stopping) or "annealing" (its stop rule)
 
     def summary(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k != "history"}
@@ -64,6 +73,7 @@ class _State:
     best_step: int | None = None
     bad_evals: int = 0
     stopped_early: bool = False
+    stop_reason: str | None = None
     elapsed: float = 0.0
     tokens_seen: int = 0
 
@@ -99,8 +109,8 @@ def finetune(model: Any, train: list[Tokenized], val: list[Tokenized], cfg: Fine
     Writes ``work_dir/train_log.jsonl`` and ``work_dir/checkpoints/checkpoint.npz``. ``on_start`` is
     called once the checkpoint (if resuming) has been accepted, before anything is written.
     """
-    from simplex_training.engine.lr_schedules import make_schedule
     from simplex_training.engine.optim import AdamW, clip_grad_norm
+    from simplex_training.finetune.lr_control import make_control
 
     if not train:
         raise DataError("no training examples to fine-tune on")
@@ -112,8 +122,7 @@ def finetune(model: Any, train: list[Tokenized], val: list[Tokenized], cfg: Fine
     lengths = [len(t.ids) for t in train]
     bpe = math.ceil(len(train) / cfg.batch_size)
     total = cfg.total_steps(bpe, float(np.mean(lengths)))
-    sched = make_schedule(cfg.schedule, cfg.lr, total_steps=total, warmup_steps=cfg.warmup(total),
-                          min_lr=cfg.floor_lr())
+    ctl = make_control(cfg, opt, total)
     val = val[: cfg.val_max_examples]
     if not val:
         log("no validation examples: no validation loss, early stopping or best-adapter selection")
@@ -128,6 +137,8 @@ def finetune(model: Any, train: list[Tokenized], val: list[Tokenized], cfg: Fine
         arrays, saved = load_state(ckpt, identity, model, opt, _generators(model))
         st = _State(**saved["progress"])
         best = {k[5:]: v for k, v in arrays.items() if k.startswith("best.")} or None
+        if saved.get("schedule", {}).get("state"):
+            ctl.load(saved["schedule"]["state"], arrays)
         resumed_from = st.step
         log(f"resumed from {ckpt} at step {st.step}/{total}")
     if on_start is not None:
@@ -139,9 +150,9 @@ def finetune(model: Any, train: list[Tokenized], val: list[Tokenized], cfg: Fine
 
     def save() -> None:
         extra = {f"best.{k}": v for k, v in best.items()} if best is not None else {}
-        schedule = {"name": cfg.schedule, "lr": sched.lr, "total_steps": sched.total_steps,
-                    "warmup_steps": sched.warmup_steps, "min_lr": sched.min_lr, "next_lr": sched(st.step)}
-        save_state(ckpt, identity, st.__dict__, model, opt, _generators(model), extra, schedule)
+        ctl_state, ctl_arrays = ctl.state()
+        schedule = {**ctl.record(st.step), "state": ctl_state}
+        save_state(ckpt, identity, st.__dict__, model, opt, _generators(model), extra | ctl_arrays, schedule)
 
     with log_path.open("a", encoding="utf-8") as logf:
         def emit(rec: dict[str, Any]) -> None:
@@ -166,8 +177,9 @@ def finetune(model: Any, train: list[Tokenized], val: list[Tokenized], cfg: Fine
                 (loss * (n / n_step)).backward()
                 loss_sum += float(loss.item()) * n
             gnorm = clip_grad_norm(params, cfg.grad_clip)
-            opt.lr = sched(st.step)
+            extras = ctl.before_step(st.step, loss_sum / n_step)  # sets opt.lr
             applied = opt.step()
+            more = ctl.after_step(bool(applied), st.step + 1)  # e.g. a meta-update record
             st.step += 1
             dt = time.perf_counter() - t0
             st.elapsed += dt
@@ -176,10 +188,12 @@ def finetune(model: Any, train: list[Tokenized], val: list[Tokenized], cfg: Fine
             last_loss = loss_sum / n_step
             rec: dict[str, Any] = {"type": "train", "step": st.step, "total_steps": total, "epoch": st.epoch,
                                    "loss": round(last_loss, 6), "lr": opt.lr, "grad_norm": round(float(gnorm), 5),
-                                   "tok_per_s": round(n_tok / dt, 1)}
+                                   "tok_per_s": round(n_tok / dt, 1), **extras}
             if not applied:
                 rec["skipped"] = True
             emit(rec)
+            for extra_rec in more:
+                emit(extra_rec)
             if val and (st.step % cfg.eval_every == 0 or st.step == total):
                 vloss = validation_loss(model, val, pad_id, cfg.batch_size)
                 improved = math.isfinite(vloss) and (st.best_val is None or vloss < st.best_val - cfg.min_delta)
@@ -189,17 +203,23 @@ def finetune(model: Any, train: list[Tokenized], val: list[Tokenized], cfg: Fine
                 else:
                     st.bad_evals += 1
                     st.stopped_early = cfg.patience > 0 and st.bad_evals >= cfg.patience
-                emit({"type": "eval", "step": st.step, "val_loss": round(vloss, 6), "best": improved})
+                    st.stop_reason = "patience" if st.stopped_early else None
+                extra_eval = ctl.on_eval(vloss, st.step, log)
+                if ctl.should_stop() and not st.stopped_early:
+                    st.stopped_early, st.stop_reason = True, ctl.kind
+                emit({"type": "eval", "step": st.step, "val_loss": round(vloss, 6), "best": improved, **extra_eval})
                 rec = {**rec, "val_loss": vloss}
             if st.step % cfg.checkpoint_every == 0 or st.step == total or st.stopped_early:
                 save()
             if progress is not None:
                 progress(st.step, rec)
     if st.stopped_early:
-        log(f"early stop at step {st.step}: no validation improvement in {cfg.patience} evaluations "
-            f"(best {st.best_val:.4f} at step {st.best_step})")
+        why = (ctl.stop_message() if st.stop_reason == ctl.kind
+               else f"no validation improvement in {cfg.patience} evaluations")
+        log(f"early stop at step {st.step}: {why} (best {st.best_val:.4f} at step {st.best_step})")
     if best is not None:
         model.load_adapter_state_dict(best)
     return FinetuneResult(steps=st.step, total_steps=total, best_step=st.best_step, best_val_loss=st.best_val,
                           final_train_loss=last_loss, stopped_early=st.stopped_early, tokens_seen=st.tokens_seen,
-                          seconds=round(st.elapsed, 2), resumed_from=resumed_from, history=history)
+                          seconds=round(st.elapsed, 2), resumed_from=resumed_from, history=history,
+                          stop_reason=st.stop_reason)
