@@ -6,9 +6,10 @@ A checkpoint (:func:`simplex_training.checkpoint.save_checkpoint`, one atomic ``
   and ``opt.*`` (AdamW moments);
 * JSON state: ``identity`` (training config, base model summary, data fingerprints), ``progress``
   (step, epoch, batch index, early-stopping counters, elapsed time, tokens seen), the optimizer
-  scalars, ``schedule`` (its parameters and the next learning rate; the schedule is a pure function
-  of the step, so this is a record, not something to restore) and ``rng``: every dropout generator's
-  ``bit_generator.state``.
+  scalars, ``schedule`` (its parameters and the next learning rate: for the fixed schedules a record,
+  since they are pure functions of the step; for ``learned`` and ``annealing`` the state that is
+  restored, including the hypergradient controller's pending update direction) and ``rng``: every
+  dropout generator's ``bit_generator.state``.
 
 Resuming checks the identity first, with specific messages for the usual mistakes: another base
 vocabulary, another base model, other data, other training settings.
