@@ -1,16 +1,29 @@
 """Training speed: simplex-training vs PyTorch CPU eager, same model, shapes, dtype and threads.
 
-    python benchmarks/train_speed.py [--steps 6] [--threads 2] [--out results.json]
+    python benchmarks/train_speed.py [--steps 6] [--threads 2] [--repeat 3] [--cpu-time] [--out results.json]
 
-Reference config (docs/performance.md): vocab 4096, dim 256, 4 layers, 8 heads, 4 kv heads,
-ffn 688, sequence 256, batch 8, float32. Two modes:
+Reference config: vocab 4096, dim 256, 4 layers, 8 heads, 4 kv heads, ffn 688, sequence 256,
+batch 8, float32. Two modes:
 
 * full: every parameter trained with AdamW;
 * lora: the base frozen, LoRA r=16 alpha=32 on q and v trained (only A and B get gradients).
 
-For each it reports median step time and tokens/s for both engines and the ratio ours/torch,
-and our achieved GFLOP/s (model FLOPs / step time) as a fraction of a plain numpy float32 matmul
-measured in the same run on the model's largest GEMM shape.
+For each it reports the median step time and tokens/s for both engines and the ratio ours/torch
+(torch step time / our step time: > 1 means we are faster), and our achieved GFLOP/s (model
+FLOPs / step time) as a fraction of a plain numpy float32 matmul measured in the same run on the
+model's largest block GEMM shape ((B*T, dim) @ (dim, ffn)).
+
+``--repeat R`` builds both models once per mode, then runs R rounds of ``--steps`` timed steps,
+alternating which engine goes first, so slow drifts of a shared machine's load hit both engines
+alike; the matmul reference is re-measured every round. Reported numbers are medians over all
+timed steps (and the ratio is also given per round).
+
+``--cpu-time`` runs everything single-threaded (numba, BLAS, the engine pool, torch) and times
+each step by the process CPU time (``time.process_time``) instead of the wall clock: the CPU
+work per step, insensitive to other processes on the machine. The matmul reference is then
+single-threaded CPU time too. Wall times are recorded alongside in both modes.
+
+See benchmarks/README.md for what each number means and how to read them on a loaded machine.
 """
 
 from __future__ import annotations
@@ -22,11 +35,24 @@ import platform
 import statistics
 import sys
 import time
+from typing import Any
 
 
 def set_threads(n: int) -> None:
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS",
+                "SIMPLEX_TRAINING_THREADS"):
         os.environ[var] = str(n)
+
+
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
 
 
 def model_flops(cfg, B: int, T: int, mode: str, lora_r: int = 16) -> float:  # noqa: ANN001
@@ -39,110 +65,165 @@ def model_flops(cfg, B: int, T: int, mode: str, lora_r: int = 16) -> float:  # n
     fwd = 2 * tokens * mats + attn
     if mode == "full":
         return 3 * fwd  # forward + dX + dW
-    lora = cfg.n_layers * 2 * 2 * tokens * (cfg.dim * lora_r + lora_r * cfg.dim if True else 0)
+    lora = cfg.n_layers * 2 * 2 * tokens * (cfg.dim * lora_r + lora_r * cfg.dim)
     return 2 * fwd + 3 * lora  # forward + dX (no dW for the frozen base)
 
 
-def bench_ours(cfg, B: int, T: int, steps: int, mode: str) -> list[float]:  # noqa: ANN001
-    import numpy as np
+class Ours:
+    name = "ours"
 
-    from simplex_training.engine.optim import AdamW
-    from simplex_training.model.llama import LlamaModel
+    def __init__(self, cfg, B: int, T: int, mode: str) -> None:  # noqa: ANN001
+        import numpy as np
 
-    model = LlamaModel(cfg, seed=0)
-    if mode == "lora":
-        from simplex_training.lora.apply import LoRAConfig, apply_lora
+        from simplex_training.engine.optim import AdamW
+        from simplex_training.model.llama import LlamaModel
 
-        lm = apply_lora(model, LoRAConfig(rank=16, alpha=32, targets=["q", "v"], dropout=0.0))
-        params = lm.lora_parameters()
-    else:
-        params = model.parameters()
-    opt = AdamW(params, lr=1e-4)
-    ids = np.random.default_rng(0).integers(0, cfg.vocab_size, (B, T + 1))
-    times = []
-    for _ in range(steps + 2):
-        t0 = time.perf_counter()
-        loss = model.loss(ids[:, :-1], ids[:, 1:])
-        opt.zero_grad()
+        self.model = LlamaModel(cfg, seed=0)
+        if mode == "lora":
+            from simplex_training.lora.apply import LoRAConfig, apply_lora
+
+            lm = apply_lora(self.model, LoRAConfig(rank=16, alpha=32, targets=["q", "v"], dropout=0.0))
+            params = lm.lora_parameters()
+        else:
+            params = self.model.parameters()
+        self.opt = AdamW(params, lr=1e-4)
+        self.ids = np.random.default_rng(0).integers(0, cfg.vocab_size, (B, T + 1))
+
+    def step(self) -> None:
+        loss = self.model.loss(self.ids[:, :-1], self.ids[:, 1:])
+        self.opt.zero_grad()
         loss.backward()
-        opt.step()
-        times.append(time.perf_counter() - t0)
-    return times[2:]  # drop compile/warm-up steps
+        self.opt.step()
 
 
-def bench_torch(cfg, B: int, T: int, steps: int, mode: str) -> list[float]:  # noqa: ANN001
-    import torch
+class Torch:
+    name = "torch"
 
-    from torch_reference import TorchLlama, TorchLoRA
+    def __init__(self, cfg, B: int, T: int, mode: str) -> None:  # noqa: ANN001
+        import torch
+        from torch_reference import TorchLlama, TorchLoRA
 
-    torch.manual_seed(0)
-    m = TorchLlama(cfg.vocab_size, cfg.dim, cfg.n_layers, cfg.n_heads, cfg.n_kv_heads, cfg.ffn_dim, max_t=T)
-    if mode == "lora":
-        for p in m.parameters():
-            p.requires_grad_(False)
-        for b in m.blocks:
-            b.q, b.v = TorchLoRA(b.q, 16, 32), TorchLoRA(b.v, 16, 32)
-    params = [p for p in m.parameters() if p.requires_grad]
-    opt = torch.optim.AdamW(params, lr=1e-4)
-    ids = torch.randint(0, cfg.vocab_size, (B, T + 1))
-    times = []
-    for _ in range(steps + 2):
-        t0 = time.perf_counter()
-        logits = m(ids[:, :-1])
-        loss = torch.nn.functional.cross_entropy(logits.reshape(-1, cfg.vocab_size), ids[:, 1:].reshape(-1))
-        opt.zero_grad(set_to_none=True)
+        torch.manual_seed(0)
+        m = TorchLlama(cfg.vocab_size, cfg.dim, cfg.n_layers, cfg.n_heads, cfg.n_kv_heads, cfg.ffn_dim, max_t=T)
+        if mode == "lora":
+            for p in m.parameters():
+                p.requires_grad_(False)
+            for b in m.blocks:
+                b.q, b.v = TorchLoRA(b.q, 16, 32), TorchLoRA(b.v, 16, 32)
+        self.m, self.V = m, cfg.vocab_size
+        self.opt = torch.optim.AdamW([p for p in m.parameters() if p.requires_grad], lr=1e-4)
+        self.ids = torch.randint(0, cfg.vocab_size, (B, T + 1))
+        self.F = torch.nn.functional
+
+    def step(self) -> None:
+        logits = self.m(self.ids[:, :-1])
+        loss = self.F.cross_entropy(logits.reshape(-1, self.V), self.ids[:, 1:].reshape(-1))
+        self.opt.zero_grad(set_to_none=True)
         loss.backward()
-        opt.step()
-        times.append(time.perf_counter() - t0)
-    return times[2:]
+        self.opt.step()
 
 
-def matmul_gflops(cfg, B: int, T: int, reps: int = 20) -> float:  # noqa: ANN001
+def timed(engine: Any, steps: int) -> tuple[list[float], list[float]]:
+    """(wall seconds, process CPU seconds) of each of ``steps`` steps."""
+    wall, cpu = [], []
+    for _ in range(steps):
+        w0, c0 = time.perf_counter(), time.process_time()
+        engine.step()
+        wall.append(time.perf_counter() - w0)
+        cpu.append(time.process_time() - c0)
+    return wall, cpu
+
+
+def matmul_gflops(cfg, B: int, T: int, cpu_time: bool, reps: int = 20) -> float:  # noqa: ANN001
+    """GFLOP/s of a plain numpy float32 ``a @ w.T`` of shape (B*T, dim) @ (dim, ffn) (best of 3)."""
     import numpy as np
 
     a = np.random.default_rng(0).standard_normal((B * T, cfg.dim)).astype(np.float32)
     w = np.random.default_rng(1).standard_normal((cfg.ffn_dim, cfg.dim)).astype(np.float32)
     a @ w.T
-    t0 = time.perf_counter()
-    for _ in range(reps):
-        a @ w.T
-    dt = (time.perf_counter() - t0) / reps
-    return 2 * B * T * cfg.dim * cfg.ffn_dim / dt / 1e9
+    clock = time.process_time if cpu_time else time.perf_counter
+    best = float("inf")
+    for _ in range(3):
+        t0 = clock()
+        for _ in range(reps):
+            a @ w.T
+        best = min(best, (clock() - t0) / reps)
+    return 2 * B * T * cfg.dim * cfg.ffn_dim / best / 1e9
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--steps", type=int, default=6)
+    ap.add_argument("--steps", type=int, default=6, help="timed steps per engine per round")
+    ap.add_argument("--warmup", type=int, default=2, help="untimed steps per engine (compilation, caches)")
+    ap.add_argument("--repeat", type=int, default=1, help="rounds, alternating which engine runs first")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--cpu-time", action="store_true",
+                    help="single-threaded, time steps by process CPU time (contention-robust)")
+    ap.add_argument("--settle", type=float, default=0.3,
+                    help="seconds of sleep before each timed block (lets other engines' spinning threads park)")
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--seq", type=int, default=256)
     ap.add_argument("--modes", default="full,lora")
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
-    set_threads(args.threads)
+    threads = 1 if args.cpu_time else args.threads
+    set_threads(threads)  # before numpy / numba / torch are imported
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import torch
 
-    torch.set_num_threads(args.threads)
+    torch.set_num_threads(threads)
     from simplex_training.model.config import LlamaConfig
 
     cfg = LlamaConfig(vocab_size=4096, dim=256, n_layers=4, n_heads=8, n_kv_heads=4, ffn_dim=688, context_length=args.seq)
     B, T = args.batch, args.seq
-    mm = matmul_gflops(cfg, B, T)
-    results = {"machine": {"cpu": platform.processor() or platform.machine(), "cores": os.cpu_count(),
-                           "threads": args.threads, "python": platform.python_version(), "torch": torch.__version__},
-               "config": cfg.to_dict(), "batch": B, "seq": T, "numpy_matmul_gflops": round(mm, 2), "modes": {}}
-    print(f"numpy float32 matmul ({B * T}x{cfg.dim} @ {cfg.dim}x{cfg.ffn_dim}): {mm:.1f} GFLOP/s")
+    clock = "cpu" if args.cpu_time else "wall"
+    results: dict[str, Any] = {
+        "machine": {"cpu": cpu_model(), "cores": os.cpu_count(), "threads": threads,
+                    "loadavg_start": list(os.getloadavg()), "python": platform.python_version(),
+                    "torch": torch.__version__},
+        "clock": clock, "config": cfg.to_dict(), "batch": B, "seq": T, "steps": args.steps,
+        "repeat": args.repeat, "modes": {}}
+    print(f"{cpu_model()}, {os.cpu_count()} cores, {threads} thread(s), clock={clock}, "
+          f"load average {os.getloadavg()[0]:.1f}")
+    mms: list[float] = []
     for mode in args.modes.split(","):
-        ours = statistics.median(bench_ours(cfg, B, T, args.steps, mode))
-        theirs = statistics.median(bench_torch(cfg, B, T, args.steps, mode))
+        engines = [Ours(cfg, B, T, mode), Torch(cfg, B, T, mode)]
+        for e in engines:
+            for _ in range(args.warmup):
+                e.step()
+        times: dict[str, dict[str, list[float]]] = {e.name: {"wall": [], "cpu": []} for e in engines}
+        round_ratios = []
+        for r in range(args.repeat):
+            mms.append(matmul_gflops(cfg, B, T, args.cpu_time))
+            per_round = {}
+            for e in engines if r % 2 == 0 else engines[::-1]:
+                time.sleep(args.settle)
+                wall, cpu = timed(e, args.steps)
+                times[e.name]["wall"] += wall
+                times[e.name]["cpu"] += cpu
+                per_round[e.name] = statistics.median(cpu if args.cpu_time else wall)
+            round_ratios.append(round(per_round["torch"] / per_round["ours"], 3))
+        med = {name: {k: statistics.median(v) for k, v in t.items()} for name, t in times.items()}
+        ours, theirs = med["ours"][clock], med["torch"][clock]
+        mm = statistics.median(mms)
         gflops = model_flops(cfg, B, T, mode) / ours / 1e9
-        row = {"ours_s": round(ours, 4), "torch_s": round(theirs, 4), "ours_tok_s": round(B * T / ours, 1),
-               "torch_tok_s": round(B * T / theirs, 1), "ours_over_torch": round(theirs / ours, 3),
-               "ours_gflops": round(gflops, 2), "fraction_of_matmul": round(gflops / mm, 3)}
+        row = {"ours_s": round(ours, 4), "torch_s": round(theirs, 4),
+               "ours_tok_s": round(B * T / ours, 1), "torch_tok_s": round(B * T / theirs, 1),
+               "ours_over_torch": round(theirs / ours, 3), "ours_over_torch_per_round": round_ratios,
+               "ours_gflops": round(gflops, 2), "numpy_matmul_gflops": round(mm, 2),
+               "fraction_of_matmul": round(gflops / mm, 3),
+               "ours_wall_s": round(med["ours"]["wall"], 4), "torch_wall_s": round(med["torch"]["wall"], 4),
+               "ours_cpu_s": round(med["ours"]["cpu"], 4), "torch_cpu_s": round(med["torch"]["cpu"], 4)}
         results["modes"][mode] = row
-        print(f"{mode:5s} ours {row['ours_tok_s']:8.0f} tok/s  torch {row['torch_tok_s']:8.0f} tok/s  "
-              f"ours/torch {row['ours_over_torch']:.2f}  {gflops:.1f} GFLOP/s = {row['fraction_of_matmul']:.0%} of matmul")
+        print(f"{mode:5s} ours {row['ours_s']:.3f} s ({row['ours_tok_s']:7.0f} tok/s)  "
+              f"torch {row['torch_s']:.3f} s ({row['torch_tok_s']:7.0f} tok/s)  "
+              f"ours/torch {row['ours_over_torch']:.2f} (rounds {round_ratios})  "
+              f"{gflops:.1f} GFLOP/s = {row['fraction_of_matmul']:.0%} of matmul ({mm:.1f})  "
+              f"[wall {row['ours_wall_s']:.3f}/{row['torch_wall_s']:.3f}, cpu {row['ours_cpu_s']:.3f}/"
+              f"{row['torch_cpu_s']:.3f}]", flush=True)
+        del engines
+    results["numpy_matmul_gflops"] = round(statistics.median(mms), 2)
+    results["machine"]["loadavg_end"] = list(os.getloadavg())
     if args.out:
         with open(args.out, "w") as fh:
             json.dump(results, fh, indent=2)

@@ -22,12 +22,34 @@ from simplex_training.engine.tensor import Tensor, accumulate, make_output
 __all__ = ["rope", "attention"]
 
 
+_TABLES: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+_TABLES_MAX = 32
+
+
+def _rope_tables(pos: np.ndarray, head_dim: int, base: float, dtype: np.dtype
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """``rope_tables`` cached by (positions, head_dim, base, dtype): every layer reuses them."""
+    key = (pos.shape, pos.tobytes(), int(head_dim), float(base), np.dtype(dtype).str)
+    hit = _TABLES.get(key)
+    if hit is None:
+        hit = _rope_k.rope_tables(pos, head_dim, base, dtype)
+        for a in hit:
+            a.flags.writeable = False
+        if len(_TABLES) >= _TABLES_MAX:
+            _TABLES.pop(next(iter(_TABLES)))
+        _TABLES[key] = hit
+    return hit
+
+
 def rope(x: Tensor, positions: Any, base: float = 10000.0) -> Tensor:
     pos = positions.data if isinstance(positions, Tensor) else np.asarray(positions)
-    cos, sin = _rope_k.rope_tables(pos, x.shape[-1], base, x.dtype)  # (1|B, T, D/2)
+    cos, sin = _rope_tables(pos, x.shape[-1], base, x.dtype)  # (1|B, T, D/2)
 
     def _backward(g: np.ndarray) -> None:
-        accumulate(x, _rope_k.rope_backward(g, cos, sin), fresh=True)
+        # dx laid out like x in memory (usually (B, T, H, D) seen as (B, H, T, D)), so the
+        # transpose/reshape back to the projection's output needs no copy
+        out = np.empty_like(x.data)
+        accumulate(x, _rope_k.rope_backward(g, cos, sin, out), fresh=True)
 
     return make_output(_rope_k.rope_forward(x.data, cos, sin), (x,), _backward, "rope")
 

@@ -6,6 +6,8 @@ Public API (also ``Tensor.__matmul__`` and :mod:`simplex_training.engine.functio
                    dB = A2^T dC2 is a single GEMM too (no per-batch products then summed).
 ``linear(x, weight, bias=None)``  y = x @ weight.T + bias with weight (out, in) as nn.Linear.
 Only inputs with ``requires_grad`` get gradient GEMMs (frozen W: dX only, no dW).
+Every 2-D product goes through :func:`~simplex_training.engine.kernels.gemm.gemm` (row blocks over
+the engine's thread pool, single-threaded BLAS per block), transposes as BLAS flags, no copies.
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ from typing import Any
 
 import numpy as np
 
+from simplex_training.engine.kernels.bmm import bmm
+from simplex_training.engine.kernels.gemm import gemm
+from simplex_training.engine.kernels.parallel import blas_single
 from simplex_training.engine.tensor import Tensor, accumulate, as_tensor, make_output, unbroadcast
 
 __all__ = ["matmul", "linear"]
@@ -35,24 +40,33 @@ def matmul(a: Any, b: Any) -> Tensor:
         K, N = b.shape
         lead = a.shape[:-1]
         a2 = a.data.reshape(-1, K)  # (M', K)
-        out = (a2 @ b.data).reshape(*lead, N)
+        out = gemm(a2, b.data).reshape(*lead, N)
 
         def _backward(g: np.ndarray) -> None:
             g2 = g.reshape(-1, N)  # (M', N)
             if a.requires_grad:
-                accumulate(a, (g2 @ b.data.T).reshape(a.shape), fresh=True)
+                accumulate(a, gemm(g2, b.data.T).reshape(a.shape), fresh=True)
             if b.requires_grad:
-                accumulate(b, a2.T @ g2, fresh=True)
+                accumulate(b, gemm(a2.T, g2), fresh=True)
 
         return make_output(out, (a, b), _backward, "matmul")
 
     def _backward_batched(g: np.ndarray) -> None:
         if a.requires_grad:
-            accumulate(a, unbroadcast(g @ b.data.swapaxes(-1, -2), a.shape), fresh=True)
+            accumulate(a, unbroadcast(_batched(g, b.data.swapaxes(-1, -2)), a.shape), fresh=True)
         if b.requires_grad:
-            accumulate(b, unbroadcast(a.data.swapaxes(-1, -2) @ g, b.shape), fresh=True)
+            accumulate(b, unbroadcast(_batched(a.data.swapaxes(-1, -2), g), b.shape), fresh=True)
 
-    return make_output(a.data @ b.data, (a, b), _backward_batched, "matmul")
+    return make_output(_batched(a.data, b.data), (a, b), _backward_batched, "matmul")
+
+
+def _batched(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Stacked product: per-matrix GEMMs over the engine pool (:func:`bmm`) when the batch dims
+    agree, else numpy's broadcasting matmul, single-threaded BLAS either way (see kernels.parallel)."""
+    if x.ndim == y.ndim and x.shape[:-2] == y.shape[:-2]:
+        return bmm(x, y)
+    with blas_single():
+        return x @ y
 
 
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
@@ -64,7 +78,7 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         raise ValueError(f"linear: x {x.shape} does not match weight {weight.shape}")
     lead = x.shape[:-1]
     x2 = x.data.reshape(-1, n_in)  # (N, in)
-    y = x2 @ weight.data.T  # (N, out)
+    y = gemm(x2, weight.data.T)  # (N, out)
     if bias is not None:
         y += bias.data
     parents = (x, weight) if bias is None else (x, weight, bias)
@@ -72,9 +86,9 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     def _backward(g: np.ndarray) -> None:
         g2 = g.reshape(-1, n_out)  # (N, out)
         if x.requires_grad:
-            accumulate(x, (g2 @ weight.data).reshape(x.shape), fresh=True)
+            accumulate(x, gemm(g2, weight.data).reshape(x.shape), fresh=True)
         if weight.requires_grad:
-            accumulate(weight, g2.T @ x2, fresh=True)
+            accumulate(weight, gemm(g2.T, x2), fresh=True)
         if bias is not None and bias.requires_grad:
             accumulate(bias, g2.sum(axis=0), fresh=True)
 

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from simplex_training.engine.kernels.adamw import adamw_update
+from simplex_training.engine.kernels.parallel import blas_single
 from simplex_training.engine.tensor import Tensor
 
 __all__ = ["Optimizer", "AdamW", "SGD", "clip_grad_norm", "logger"]
@@ -195,9 +196,10 @@ class SGD(Optimizer):
 def clip_grad_norm(params: Iterable[Tensor], max_norm: float) -> float:
     grads = [p.grad for p in params if p.requires_grad and p.grad is not None]
     total_sq = 0.0
-    for g in grads:
-        gf = g.reshape(-1).astype(np.float64)
-        total_sq += float(np.dot(gf, gf))
+    with blas_single():  # a multi-threaded ddot would wake BLAS threads that then spin
+        for g in grads:
+            gf = g.reshape(-1).astype(np.float64)
+            total_sq += float(np.dot(gf, gf))
     total = math.sqrt(total_sq)
     if math.isfinite(total) and total > max_norm:
         coef = max_norm / (total + 1e-6)

@@ -32,6 +32,7 @@ import numpy as np
 
 from simplex_training.engine import Parameter, Tensor
 from simplex_training.engine import functional as F
+from simplex_training.engine.kernels.gemm import gemm
 from simplex_training.engine.tensor import accumulate, make_output
 from simplex_training.model.module import Module
 
@@ -59,7 +60,7 @@ def quantized_linear(x: Tensor, qweight: np.ndarray, qtype: gguf.GGMLQuantizatio
     if x.shape[-1] != n_in:
         raise ValueError(f"quantized_linear: x {x.shape} does not match weight ({n_out}, {n_in})")
     lead = x.shape[:-1]
-    y = x.data.reshape(-1, n_in) @ w.T
+    y = gemm(x.data.reshape(-1, n_in), w.T)
     del w
     if bias is not None:
         y += bias.data
@@ -69,11 +70,57 @@ def quantized_linear(x: Tensor, qweight: np.ndarray, qtype: gguf.GGMLQuantizatio
         g2 = g.reshape(-1, n_out)
         if x.requires_grad:
             wd = gguf.quants.dequantize(qweight, qtype).astype(g.dtype, copy=False)
-            accumulate(x, (g2 @ wd).reshape(x.shape), fresh=True)
+            accumulate(x, gemm(g2, wd).reshape(x.shape), fresh=True)
         if bias is not None and bias.requires_grad:
             accumulate(bias, g2.sum(axis=0), fresh=True)
 
     return make_output(y.reshape(*lead, n_out), parents, _backward, "quantized_linear")
+
+
+def lora_linear(x: Tensor, weight: Tensor, a: Tensor, b: Tensor, scale: float,
+                bias: Tensor | None = None) -> Tensor:
+    """``x W^T (+ bias) + ((x A^T) * scale) B^T`` as one op (LoRA without dropout).
+
+    Same products, in the same order and dtype, as the composed ops ``linear(x, W) +
+    linear(linear(x, A) * scale, B)``, without their intermediate tensors: the low-rank update is
+    added into the base output in place, and x gets one gradient (base + low-rank) instead of
+    two summed by the autograd. Only inputs with ``requires_grad`` get gradient GEMMs.
+    """
+    if not (x.dtype == weight.dtype == a.dtype == b.dtype) or (bias is not None and bias.dtype != x.dtype):
+        raise TypeError("lora_linear: x, weight, A, B and bias must share a dtype")
+    n_out, n_in = weight.shape
+    if x.shape[-1] != n_in:
+        raise ValueError(f"lora_linear: x {x.shape} does not match weight {weight.shape}")
+    lead = x.shape[:-1]
+    x2 = x.data.reshape(-1, n_in)  # (N, in)
+    y = gemm(x2, weight.data.T)  # (N, out)
+    if bias is not None:
+        y += bias.data
+    z = gemm(x2, a.data.T)  # (N, r)
+    z *= z.dtype.type(scale)
+    y += gemm(z, b.data.T)
+    parents = (x, weight, a, b) if bias is None else (x, weight, a, b, bias)
+
+    def _backward(g: np.ndarray) -> None:
+        g2 = g.reshape(-1, n_out)  # (N, out)
+        need_z = x.requires_grad or a.requires_grad
+        if need_z:
+            dz = gemm(g2, b.data)  # (N, r)
+            dz *= dz.dtype.type(scale)
+        if x.requires_grad:
+            dx = gemm(g2, weight.data)
+            dx += gemm(dz, a.data)
+            accumulate(x, dx.reshape(x.shape), fresh=True)
+        if weight.requires_grad:
+            accumulate(weight, gemm(g2.T, x2), fresh=True)
+        if a.requires_grad:
+            accumulate(a, gemm(dz.T, x2), fresh=True)
+        if b.requires_grad:
+            accumulate(b, gemm(g2.T, z), fresh=True)
+        if bias is not None and bias.requires_grad:
+            accumulate(bias, g2.sum(axis=0), fresh=True)
+
+    return make_output(y.reshape(*lead, n_out), parents, _backward, "lora_linear")
 
 
 class LoRALinear(Module):
@@ -167,6 +214,9 @@ class LoRALinear(Module):
         return F.linear(x, self.weight, self.bias)
 
     def __call__(self, x: Tensor) -> Tensor:
+        if (self.enabled and not self.merged and "qweight" not in self.__dict__
+                and (self.dropout == 0.0 or not self.training)):
+            return lora_linear(x, self.weight, self.lora_A, self.lora_B, self.scale, self.bias)
         y = self._base(x)
         if not self.enabled or self.merged:
             return y

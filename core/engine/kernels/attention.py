@@ -7,7 +7,7 @@ KV cache), so with causal masking query row t may see keys j <= (Tk - Tq) + t.
 GQA without repeating K/V: since h = kv * G + g, q viewed as (B, Hkv, G*Tq, D) stacks the G query
 heads of one kv head as extra rows. Then
     S  = Qg K^T                  (B, Hkv, G*Tq, Tk)     numpy BLAS
-    P  = softmax(scale S, mask)  in place               numba, parallel over rows
+    P  = softmax(scale S, mask)  in place               numba, row ranges over the engine pool
     O  = P V                     (B, Hkv, G*Tq, D) -> (B, Hq, Tq, D)
 and the backward pass, with dS = scale P (dP - rowsum(P dP)):
     dV = P^T dOg,   dP = dOg V^T,   dQ = dS K,   dK = dS^T Qg
@@ -26,18 +26,19 @@ import numba
 import numpy as np
 
 from simplex_training.engine.kernels.bmm import bmm
+from simplex_training.engine.kernels.parallel import for_ranges
 
 from simplex_training.engine.kernels.fastexp import fexp
 from simplex_training.engine.kernels.rowops import row_dot, row_max, row_sum
 
 
-@numba.njit(cache=True, fastmath=False, parallel=True)
+@numba.njit(cache=True, fastmath=False, nogil=True, error_model="numpy")
 def _masked_softmax_kernel(s: np.ndarray, tq: int, offset: int, scale_arr: np.ndarray,
-                           causal: bool, inv_scratch: np.ndarray) -> None:
-    """In place over rows of s (R, Tk): row r is query t = r % tq, which sees keys <= offset+t."""
-    R, Tk = s.shape
+                           causal: bool, inv_scratch: np.ndarray, lo: int, hi: int) -> None:
+    """In place over rows lo..hi of s (R, Tk): row r is query t = r % tq, sees keys <= offset+t."""
+    Tk = s.shape[1]
     scale = scale_arr[0]
-    for r in numba.prange(R):
+    for r in range(lo, hi):
         row = s[r]
         lim = min(offset + (r % tq) + 1, Tk) if causal else Tk
         m_scaled = row_max(row, lim) * scale  # == max_j(scale * row[j]) since scale > 0
@@ -51,14 +52,14 @@ def _masked_softmax_kernel(s: np.ndarray, tq: int, offset: int, scale_arr: np.nd
             row[j] = 0.0
 
 
-@numba.njit(cache=True, fastmath=False, parallel=True)
+@numba.njit(cache=True, fastmath=False, nogil=True, error_model="numpy")
 def _masked_softmax_backward_kernel(dp: np.ndarray, p: np.ndarray, tq: int, offset: int,
                                     scale_arr: np.ndarray, causal: bool,
-                                    delta_scratch: np.ndarray) -> None:
-    """In place: dp (R, Tk) <- scale * p * (dp - sum_j p dp); masked entries become 0."""
-    R, Tk = dp.shape
+                                    delta_scratch: np.ndarray, lo: int, hi: int) -> None:
+    """In place, rows lo..hi: dp (R, Tk) <- scale * p * (dp - sum_j p dp); masked entries -> 0."""
+    Tk = dp.shape[1]
     scale = scale_arr[0]
-    for r in numba.prange(R):
+    for r in range(lo, hi):
         lim = min(offset + (r % tq) + 1, Tk) if causal else Tk
         prow = p[r]
         drow = dp[r]
@@ -68,6 +69,9 @@ def _masked_softmax_backward_kernel(dp: np.ndarray, p: np.ndarray, tq: int, offs
             drow[j] = scale * prow[j] * (drow[j] - d)
         for j in range(lim, Tk):
             drow[j] = 0.0
+
+
+_ROW_GRAIN = 256  # rows per parallel range at least
 
 
 def _dims(q: np.ndarray, k: np.ndarray, v: np.ndarray) -> tuple[int, int, int, int, int, int]:
@@ -94,8 +98,8 @@ def attention_forward(q: np.ndarray, k: np.ndarray, v: np.ndarray, causal: bool 
     qg = np.ascontiguousarray(q).reshape(B, Hkv, G * Tq, D)
     s = bmm(qg, k.swapaxes(-1, -2))  # (B, Hkv, G*Tq, Tk)
     s2 = s.reshape(-1, Tk)
-    _masked_softmax_kernel(s2, Tq, Tk - Tq, np.array([scale], dtype=s.dtype), causal,
-                           np.empty(s2.shape[0], dtype=s.dtype))
+    for_ranges(_masked_softmax_kernel, s2.shape[0], _ROW_GRAIN, s2, Tq, Tk - Tq,
+               np.array([scale], dtype=s.dtype), causal, np.empty(s2.shape[0], dtype=s.dtype))
     out = bmm(s, v)  # (B, Hkv, G*Tq, D)
     return out.reshape(B, Hq, Tq, D), s
 
@@ -113,9 +117,9 @@ def attention_backward(dout: np.ndarray, q: np.ndarray, k: np.ndarray, v: np.nda
     if need_q or need_k:
         ds = bmm(dog, v.swapaxes(-1, -2))  # dP (B, Hkv, G*Tq, Tk), becomes dS in place
         ds2 = ds.reshape(-1, Tk)
-        _masked_softmax_backward_kernel(ds2, probs.reshape(-1, Tk), Tq, Tk - Tq,
-                                        np.array([scale], dtype=ds.dtype), causal,
-                                        np.empty(ds2.shape[0], dtype=ds.dtype))
+        for_ranges(_masked_softmax_backward_kernel, ds2.shape[0], _ROW_GRAIN, ds2,
+                   probs.reshape(-1, Tk), Tq, Tk - Tq, np.array([scale], dtype=ds.dtype), causal,
+                   np.empty(ds2.shape[0], dtype=ds.dtype))
         if need_q:
             dq = bmm(ds, k).reshape(B, Hq, Tq, D)
         if need_k:

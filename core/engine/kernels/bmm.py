@@ -7,31 +7,15 @@ is a transposed view, and even for contiguous stacks it is several times slower 
 
 These per-head GEMMs are small, and a multi-threaded BLAS splitting each of them pays a thread
 synchronisation per call, which on a loaded 2-core machine made them 100x slower (0.5 s instead
-of 5 ms). So BLAS is limited to one thread inside :func:`bmm`, and the matrices are split across
-a small pool of Python threads instead (numpy releases the GIL in BLAS calls): one synchronisation
-per batch, not per matrix.
+of 5 ms). So every GEMM runs single-threaded and the matrices are spread over the engine's thread
+pool (:mod:`~simplex_training.engine.kernels.parallel`; numpy releases the GIL in BLAS calls).
 """
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
-
 import numpy as np
 
-_state: dict = {}
-
-
-def _pool_and_limiter():  # noqa: ANN202
-    """(thread pool, BLAS-threads limiter), created on first use."""
-    if not _state:
-        from threadpoolctl import ThreadpoolController
-
-        n = int(os.environ.get("SIMPLEX_TRAINING_THREADS", 0)) or min(os.cpu_count() or 1, 8)
-        _state["pool"] = ThreadPoolExecutor(max_workers=n) if n > 1 else None
-        _state["n"] = n
-        _state["ctl"] = ThreadpoolController()
-    return _state["pool"], _state["n"], _state["ctl"]
+from simplex_training.engine.kernels.parallel import blas_single, parallel_for
 
 
 def bmm(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
@@ -55,21 +39,14 @@ def bmm(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.ndarr
     o3 = out.reshape((-1, M, N))
     count = o3.shape[0]
 
-    def run(lo: int, hi: int) -> None:
-        for i in range(lo, hi):
-            idx = np.unravel_index(i, lead) if lead else ()
-            ai = a3[i] if a3 is not None else a[idx]
-            bi = b3[i] if b3 is not None else b[idx]
-            np.matmul(ai, bi, out=o3[i])
+    def run(i: int) -> None:
+        idx = np.unravel_index(i, lead) if (a3 is None or b3 is None) and lead else ()
+        ai = a3[i] if a3 is not None else a[idx]
+        bi = b3[i] if b3 is not None else b[idx]
+        np.matmul(ai, bi, out=o3[i])
 
-    pool, n, ctl = _pool_and_limiter()
-    with ctl.limit(limits=1, user_api="blas"):
-        if pool is None or count < 2:
-            run(0, count)
-        else:
-            bounds = np.linspace(0, count, min(n, count) + 1).astype(int)
-            for f in [pool.submit(run, lo, hi) for lo, hi in zip(bounds[:-1], bounds[1:])]:
-                f.result()
+    with blas_single():
+        parallel_for(run, count)
     return out
 
 

@@ -10,14 +10,16 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from simplex_training.engine.kernels.parallel import for_ranges
+
 COLS_PER_BLOCK = 32
 
 
-@numba.njit(cache=True, fastmath=False, parallel=True)
-def _embedding_backward_kernel(ids: np.ndarray, dout: np.ndarray, dweight: np.ndarray) -> None:
+@numba.njit(cache=True, fastmath=False, nogil=True, error_model="numpy")
+def _embedding_backward_kernel(ids: np.ndarray, dout: np.ndarray, dweight: np.ndarray,
+                               blk_lo: int, blk_hi: int) -> None:
     N, C = dout.shape
-    n_blocks = (C + COLS_PER_BLOCK - 1) // COLS_PER_BLOCK
-    for blk in numba.prange(n_blocks):
+    for blk in range(blk_lo, blk_hi):
         c0 = blk * COLS_PER_BLOCK
         c1 = min(c0 + COLS_PER_BLOCK, C)
         for n in range(N):
@@ -30,5 +32,6 @@ def embedding_backward(ids: np.ndarray, dout: np.ndarray, vocab_size: int) -> np
     ids1 = np.ascontiguousarray(ids, dtype=np.int64).reshape(-1)
     d2 = np.ascontiguousarray(dout).reshape(ids1.shape[0], -1)
     dweight = np.zeros((vocab_size, d2.shape[1]), dtype=d2.dtype)
-    _embedding_backward_kernel(ids1, d2, dweight)
+    n_blocks = (d2.shape[1] + COLS_PER_BLOCK - 1) // COLS_PER_BLOCK
+    for_ranges(_embedding_backward_kernel, n_blocks, 1, ids1, d2, dweight)
     return dweight

@@ -5,8 +5,9 @@
 
 Backward, with r = rstd and xhat = x r:
     dx = r (dy w - xhat mean_c(dy w xhat)),   dw = sum_n dy xhat.
-Rows are independent and run in parallel; dw is reduced per fixed block of rows and the partial
-sums are added in block order, so the result does not depend on the thread count.
+Rows are independent and run in parallel ranges (engine pool); dw is reduced per fixed block of
+rows and the partial sums are added in block order, so the result does not depend on the thread
+count.
 """
 
 from __future__ import annotations
@@ -16,14 +17,16 @@ import math
 import numba
 import numpy as np
 
+from simplex_training.engine.kernels.parallel import for_ranges
+
 ROWS_PER_BLOCK = 64  # fixed partition for the deterministic dw reduction
 
 
-@numba.njit(cache=True, fastmath=False, parallel=True)
+@numba.njit(cache=True, fastmath=False, nogil=True, error_model="numpy")
 def _rmsnorm_forward_kernel(x: np.ndarray, w: np.ndarray, eps: float, out: np.ndarray,
-                            rstd: np.ndarray) -> None:
-    N, C = x.shape
-    for n in numba.prange(N):
+                            rstd: np.ndarray, lo: int, hi: int) -> None:
+    C = x.shape[1]
+    for n in range(lo, hi):
         ss = 0.0
         for c in range(C):
             ss += x[n, c] * x[n, c]
@@ -33,12 +36,12 @@ def _rmsnorm_forward_kernel(x: np.ndarray, w: np.ndarray, eps: float, out: np.nd
             out[n, c] = x[n, c] * r * w[c]
 
 
-@numba.njit(cache=True, fastmath=False, parallel=True)
+@numba.njit(cache=True, fastmath=False, nogil=True, error_model="numpy")
 def _rmsnorm_backward_kernel(dy: np.ndarray, x: np.ndarray, w: np.ndarray, rstd: np.ndarray,
-                             dx: np.ndarray, dw_partial: np.ndarray, n_blocks: int,
-                             need_x: bool, need_w: bool) -> None:
+                             dx: np.ndarray, dw_partial: np.ndarray, need_x: bool, need_w: bool,
+                             blk_lo: int, blk_hi: int) -> None:
     N, C = x.shape
-    for blk in numba.prange(n_blocks):
+    for blk in range(blk_lo, blk_hi):
         start = blk * ROWS_PER_BLOCK
         stop = min(start + ROWS_PER_BLOCK, N)
         for n in range(start, stop):
@@ -60,7 +63,8 @@ def rmsnorm_forward(x: np.ndarray, w: np.ndarray, eps: float) -> tuple[np.ndarra
     x2 = np.ascontiguousarray(x)
     out = np.empty_like(x2)
     rstd = np.empty(x2.shape[0], dtype=np.float64)
-    _rmsnorm_forward_kernel(x2, np.ascontiguousarray(w, dtype=x2.dtype), float(eps), out, rstd)
+    for_ranges(_rmsnorm_forward_kernel, x2.shape[0], ROWS_PER_BLOCK, x2,
+               np.ascontiguousarray(w, dtype=x2.dtype), float(eps), out, rstd)
     return out, rstd
 
 
@@ -73,8 +77,8 @@ def rmsnorm_backward(dy: np.ndarray, x: np.ndarray, w: np.ndarray, rstd: np.ndar
     dx = np.empty_like(x2) if need_x else np.empty((0, 0), x2.dtype)
     n_blocks = max(1, -(-N // ROWS_PER_BLOCK))
     dw_partial = np.zeros((n_blocks, C) if need_w else (0, 0), dtype=np.float64)
-    _rmsnorm_backward_kernel(dy2, x2, np.ascontiguousarray(w, dtype=x2.dtype), rstd, dx,
-                             dw_partial, n_blocks, need_x, need_w)
+    for_ranges(_rmsnorm_backward_kernel, n_blocks, 1, dy2, x2,
+               np.ascontiguousarray(w, dtype=x2.dtype), rstd, dx, dw_partial, need_x, need_w)
     dw = None
     if need_w:
         acc = dw_partial[0].copy()

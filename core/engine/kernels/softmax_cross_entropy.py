@@ -7,7 +7,7 @@ needs no second exp over the vocabulary.
 ``xent_backward(probs, targets, scale, ignore_index) -> dlogits (N, V)``
     dlogits[n] = scale * (probs[n] - onehot(targets[n])), zero rows for ignored targets;
 the caller passes scale = upstream_grad / count for a mean reduction.
-Rows run in parallel and never reduce across threads; row reductions use a fixed order
+Row ranges run in parallel (engine pool) and never reduce across threads; row reductions use a fixed order
 (``rowops``), so results are deterministic. exp is the vectorised ``fastexp.fexp``.
 """
 
@@ -19,14 +19,16 @@ import numba
 import numpy as np
 
 from simplex_training.engine.kernels.fastexp import fexp
+from simplex_training.engine.kernels.parallel import for_ranges
 from simplex_training.engine.kernels.rowops import row_max, row_sum
 
 
-@numba.njit(cache=True, fastmath=False, parallel=True)
+@numba.njit(cache=True, fastmath=False, nogil=True, error_model="numpy")
 def _xent_forward_kernel(logits: np.ndarray, targets: np.ndarray, ignore_index: int,
-                         losses: np.ndarray, probs: np.ndarray, inv_scratch: np.ndarray) -> None:
-    N, V = logits.shape
-    for n in numba.prange(N):
+                         losses: np.ndarray, probs: np.ndarray, inv_scratch: np.ndarray,
+                         lo: int, hi: int) -> None:
+    V = logits.shape[1]
+    for n in range(lo, hi):
         t = targets[n]
         x = logits[n]
         p = probs[n]
@@ -46,12 +48,12 @@ def _xent_forward_kernel(logits: np.ndarray, targets: np.ndarray, ignore_index: 
             p[j] = p[j] * inv
 
 
-@numba.njit(cache=True, fastmath=False, parallel=True)
+@numba.njit(cache=True, fastmath=False, nogil=True, error_model="numpy")
 def _xent_backward_kernel(probs: np.ndarray, targets: np.ndarray, scale_arr: np.ndarray,
-                          ignore_index: int, dlogits: np.ndarray) -> None:
-    N, V = probs.shape
+                          ignore_index: int, dlogits: np.ndarray, lo: int, hi: int) -> None:
+    V = probs.shape[1]
     scale = scale_arr[0]  # in the logits dtype, so float32 stays float32 in the loop
-    for n in numba.prange(N):
+    for n in range(lo, hi):
         t = targets[n]
         d = dlogits[n]
         if t == ignore_index:
@@ -62,6 +64,9 @@ def _xent_backward_kernel(probs: np.ndarray, targets: np.ndarray, scale_arr: np.
         for j in range(V):
             d[j] = scale * p[j]
         d[t] -= scale
+
+
+_ROW_GRAIN = 64
 
 
 def _check(logits: np.ndarray, targets: np.ndarray, ignore_index: int) -> np.ndarray:
@@ -83,7 +88,8 @@ def xent_forward(logits: np.ndarray, targets: np.ndarray, ignore_index: int = -1
     N = x.shape[0]
     losses = np.empty(N, dtype=np.float64)
     probs = np.empty_like(x)
-    _xent_forward_kernel(x, t, int(ignore_index), losses, probs, np.empty(N, dtype=x.dtype))
+    for_ranges(_xent_forward_kernel, N, _ROW_GRAIN, x, t, int(ignore_index), losses, probs,
+               np.empty(N, dtype=x.dtype))
     return losses, probs, int(np.count_nonzero(t != ignore_index))
 
 
@@ -91,6 +97,6 @@ def xent_backward(probs: np.ndarray, targets: np.ndarray, scale: float,
                   ignore_index: int = -100) -> np.ndarray:
     t = np.ascontiguousarray(targets, dtype=np.int64).reshape(-1)
     dlogits = np.empty_like(probs)
-    _xent_backward_kernel(probs, t, np.array([scale], dtype=probs.dtype), int(ignore_index),
-                          dlogits)
+    for_ranges(_xent_backward_kernel, probs.shape[0], _ROW_GRAIN, probs, t,
+               np.array([scale], dtype=probs.dtype), int(ignore_index), dlogits)
     return dlogits

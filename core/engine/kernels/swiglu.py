@@ -1,7 +1,7 @@
 """SwiGLU gate ``out = silu(gate) * up`` as a fused numba forward/backward pair.
 
 ``swiglu_forward(gate, up) -> out`` and ``swiglu_backward(gate, up, dout, need_gate, need_up)
--> (dgate | None, dup | None)``; any (equal) shapes, dtype preserved, parallel over elements.
+-> (dgate | None, dup | None)``; any (equal) shapes, dtype preserved, element ranges in parallel (engine pool).
 silu(g) = g s with s = sigmoid(g); d silu/dg = s (1 + g (1 - s)); exp is ``fastexp.fexp``.
 """
 
@@ -11,21 +11,31 @@ import numba
 import numpy as np
 
 from simplex_training.engine.kernels.fastexp import fexp, one_like
+from simplex_training.engine.kernels.parallel import for_ranges
+
+_GRAIN = 32768  # elements per parallel range at least
 
 
-@numba.njit(cache=True, fastmath=False, parallel=True)
-def _swiglu_forward_kernel(gate: np.ndarray, up: np.ndarray, out: np.ndarray) -> None:
-    for i in numba.prange(gate.size):
+@numba.njit(cache=True, fastmath=False, nogil=True, error_model="numpy")
+def _swiglu_forward_kernel(gate: np.ndarray, up: np.ndarray, out: np.ndarray, lo: int,
+                           hi: int) -> None:
+    gate, up, out = gate[lo:hi], up[lo:hi], out[lo:hi]  # 0-based loop: no index wraparound
+    for i in range(gate.size):
         g = gate[i]
         one = one_like(g)
         out[i] = g * (one / (one + fexp(-g))) * up[i]
 
 
-@numba.njit(cache=True, fastmath=False, parallel=True)
+@numba.njit(cache=True, fastmath=False, nogil=True, error_model="numpy")
 def _swiglu_backward_kernel(gate: np.ndarray, up: np.ndarray, dout: np.ndarray,
                             dgate: np.ndarray, dup: np.ndarray, need_gate: bool,
-                            need_up: bool) -> None:
-    for i in numba.prange(gate.size):
+                            need_up: bool, lo: int, hi: int) -> None:
+    gate, up, dout = gate[lo:hi], up[lo:hi], dout[lo:hi]  # 0-based loop: no index wraparound
+    if need_gate:
+        dgate = dgate[lo:hi]
+    if need_up:
+        dup = dup[lo:hi]
+    for i in range(gate.size):
         g = gate[i]
         one = one_like(g)
         s = one / (one + fexp(-g))
@@ -42,7 +52,7 @@ def swiglu_forward(gate: np.ndarray, up: np.ndarray) -> np.ndarray:
     gf = np.ascontiguousarray(gate).reshape(-1)
     uf = np.ascontiguousarray(up).reshape(-1)
     out = np.empty_like(gf)
-    _swiglu_forward_kernel(gf, uf, out)
+    for_ranges(_swiglu_forward_kernel, gf.size, _GRAIN, gf, uf, out)
     return out.reshape(gate.shape)
 
 
@@ -53,6 +63,7 @@ def swiglu_backward(gate: np.ndarray, up: np.ndarray, dout: np.ndarray, need_gat
     df = np.ascontiguousarray(dout, dtype=gate.dtype).reshape(-1)
     dgate = np.empty_like(gf) if need_gate else np.empty(0, gf.dtype)
     dup = np.empty_like(gf) if need_up else np.empty(0, gf.dtype)
-    _swiglu_backward_kernel(gf, uf, df, dgate, dup, need_gate, need_up)
+    for_ranges(_swiglu_backward_kernel, gf.size, _GRAIN, gf, uf, df, dgate, dup, need_gate,
+               need_up)
     return (dgate.reshape(gate.shape) if need_gate else None,
             dup.reshape(gate.shape) if need_up else None)
