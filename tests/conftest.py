@@ -35,3 +35,33 @@ def make_dist(tmp_path, monkeypatch):
         return root
 
     return _make
+
+
+ONE_THREAD = {"NUMBA_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+              "SIMPLEX_TRAINING_THREADS": "1"}
+
+
+@pytest.fixture(scope="session")
+def tiny_base(tmp_path_factory):
+    """A seconds-long pretrained llama GGUF (dim 64, 2 layers, vocab 512, context 256), built once per session."""
+    from dataclasses import replace
+
+    import numba
+    from threadpoolctl import threadpool_limits
+
+    from simplex_training.pretrain.run import pretrain, tiny_config
+
+    root = tmp_path_factory.getbasetemp()
+    path = root / "tiny-base.gguf"
+    if not path.exists():
+        cfg = tiny_config(0)
+        cfg = replace(cfg, model=replace(cfg.model, context_length=256), steps=60)
+        previous = numba.get_num_threads()
+        numba.set_num_threads(1)
+        try:
+            with threadpool_limits(limits=1, user_api="blas"):
+                pretrain(cfg, root / "tiny-base-work", path, log=lambda m: None)
+        finally:
+            numba.set_num_threads(previous)
+    return path
+

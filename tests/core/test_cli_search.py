@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import replace
 
 import pytest
 
@@ -23,25 +22,9 @@ def run(*args):
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory):
-    """The tiny base of tests/core/finetune (same file name and settings, so a session builds it once)."""
-    import numba
-    from threadpoolctl import threadpool_limits
-
-    from simplex_training.pretrain.run import pretrain, tiny_config
-
-    path = tmp_path_factory.getbasetemp() / "tiny-base.gguf"
-    if not path.exists():
-        cfg = tiny_config(0)
-        cfg = replace(cfg, model=replace(cfg.model, context_length=256), steps=60)
-        previous = numba.get_num_threads()
-        numba.set_num_threads(1)
-        try:
-            with threadpool_limits(limits=1, user_api="blas"):
-                pretrain(cfg, path.parent / "tiny-base-work", path, log=lambda m: None)
-        finally:
-            numba.set_num_threads(previous)
-    return path
+def base(tiny_base):
+    """The session's tiny base (tests/conftest.py)."""
+    return tiny_base
 
 
 def test_search_in_parallel_processes_writes_results_and_a_usable_config(base, tmp_path):
