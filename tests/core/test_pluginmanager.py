@@ -109,14 +109,27 @@ def test_disable_plugins_by_entry_name_or_distribution(make_dist, monkeypatch):
     assert "specialists.aspect_sentiment" in host.infos
 
 
-def test_register_plugin_fixture_is_temporary(register_plugin, simplex_host):
-    class Extra:
-        @staticmethod
-        def register_generators(register):  # not marked: must not be called
-            raise AssertionError
+def test_register_and_unregister_a_local_plugin():
+    from simplex_training import hookimpl
 
-    register_plugin(Extra(), "local.extra")
-    assert "local.extra" in simplex_host.infos
+    class Extra:
+        @hookimpl
+        def register_layers(self, register):
+            class Probe:
+                name = "probe_layer"
+
+            register(Probe)
+
+        @staticmethod
+        def register_gates(register):  # not marked as a hook: must never be called
+            raise AssertionError("unmarked method called")
+
+    host = PluginHost(load_entry_points=False)
+    host.register(Extra(), "local.extra")
+    assert "local.extra" in host.infos and "probe_layer" in host.registry("layers")
+    host.registry("gates")  # the unmarked method is not a hook implementation
+    host.unregister("local.extra")
+    assert "local.extra" not in host.infos and "probe_layer" not in host.registry("layers")
 
 
 def test_registry_rejects_invalid_catalog_dict_with_plugin_name():
