@@ -50,8 +50,8 @@ METRICS: dict[str, bool] = {
 
 # LoRA presets named by catalog entries (rank, alpha, target modules; "all" = every linear).
 LORA_PRESETS: dict[str, dict[str, Any]] = {
-    "simple": {"rank": 8, "alpha": 16, "targets": ["q", "v"], "dropout": 0.05, "rslora": False},
-    "standard": {"rank": 16, "alpha": 32, "targets": ["q", "k", "v", "o"], "dropout": 0.05, "rslora": False},
+    "simple": {"rank": 8, "alpha": 16, "targets": ["all"], "dropout": 0.05, "rslora": False},
+    "standard": {"rank": 16, "alpha": 32, "targets": ["all"], "dropout": 0.05, "rslora": False},
     "complex": {"rank": 32, "alpha": 64, "targets": ["all"], "dropout": 0.1, "rslora": True},
     "code": {"rank": 32, "alpha": 64, "targets": ["all"], "dropout": 0.05, "rslora": True},
 }

@@ -27,8 +27,9 @@ def test_space_neighbours_change_one_or_two_settings_and_stay_inside():
     from simplex_training.catalog import LORA_PRESETS
 
     start = initial_point(FinetuneConfig(), LORA_PRESETS["standard"])
-    assert start == {"lr": 2e-3, "rank": 16, "alpha_ratio": 2.0, "dropout": 0.05, "batch_size": 8, "targets": "qkvo"}
-    assert initial_point(FinetuneConfig(lora={"rank": 5}), LORA_PRESETS["complex"])["targets"] == "all"
+    assert start == {"lr": 2e-3, "rank": 16, "alpha_ratio": 2.0, "dropout": 0.05, "batch_size": 8, "targets": "all"}
+    assert initial_point(FinetuneConfig(lora={"rank": 5, "targets": ["q", "k", "v", "o"]}),
+                         LORA_PRESETS["complex"])["targets"] == "qkvo"
     rng = np.random.default_rng(0)
     changed = []
     p = start
@@ -42,7 +43,7 @@ def test_space_neighbours_change_one_or_two_settings_and_stay_inside():
     assert all(in_space(random_point(rng)) for _ in range(50))
     over = to_overrides(start)
     cfg = FinetuneConfig.from_dict(over)
-    assert cfg.lora == {"rank": 16, "alpha": 32.0, "dropout": 0.05, "targets": ["q", "k", "v", "o"]}
+    assert cfg.lora == {"rank": 16, "alpha": 32.0, "dropout": 0.05, "targets": ["all"]}
 
 
 def run_search(tiny_base, out, **kw):
