@@ -15,8 +15,8 @@ rate (:func:`lr_schedule_kind`):
                (0-based) uses ``lr(s + 1)``, the fixed schedules' warmup convention.
 ``annealing``  cosine x ``min(T, 1)`` of :class:`~simplex_training.finetune.anneal_state.AnnealTrainingState`.
 
-``schedule_options`` (a mapping in the config) tunes them: for ``learned`` ``meta_lr`` (0.05),
-``meta_every`` (10), ``learn`` (``["initial_lr", "decay_rate", "warmup_steps"]``: the schedule's
+``schedule_options`` (a mapping in the config) tunes them: for ``learned`` ``meta_lr`` (0.1),
+``meta_every`` (5), ``learn`` (``["initial_lr", "decay_rate", "warmup_steps"]``: the schedule's
 shape stays fixed, see docs/schedules.md), ``meta_optimizer`` (``adam``); for ``annealing`` the
 keys of :data:`~simplex_training.finetune.anneal_state.OPTIONS`.
 
@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-LEARNED_DEFAULTS: dict[str, Any] = {"meta_lr": 0.05, "meta_every": 10, "meta_optimizer": "adam",
+LEARNED_DEFAULTS: dict[str, Any] = {"meta_lr": 0.1, "meta_every": 5, "meta_optimizer": "adam",
                                     "learn": ["initial_lr", "decay_rate", "warmup_steps"]}
 
 
