@@ -65,8 +65,12 @@ def summary_rows(results: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
                          "pass": False, "seconds": r.get("seconds"), "error": r.get("error")})
             continue
         for name, m in metrics.items():
-            rows.append({"id": r["id"], "status": r["status"], "metric": name, "value": m.get("after"),
-                         "before": m.get("before"), "threshold": m.get("threshold"), "pass": bool(m.get("passed")),
+            before, after = m.get("before"), m.get("after")
+            better = None
+            if before is not None and after is not None:
+                better = after > before if m.get("higher_is_better", True) else after < before
+            rows.append({"id": r["id"], "status": r["status"], "metric": name, "value": after, "before": before,
+                         "beats_base": better, "threshold": m.get("threshold"), "pass": bool(m.get("passed")),
                          "seconds": r.get("seconds")})
     return rows
 
@@ -81,11 +85,15 @@ def _fmt(v: Any) -> str:
     return str(v).replace("|", "\\|").replace("\n", " ")
 
 
+# (column title, row key) of the Markdown summary
+COLUMNS = (("id", "id"), ("status", "status"), ("metric", "metric"), ("base", "before"), ("specialist", "value"),
+           ("beats base", "beats_base"), ("threshold", "threshold"), ("pass", "pass"), ("seconds", "seconds"))
+
+
 def render_markdown(rows: Sequence[dict[str, Any]]) -> str:
-    head = ["id", "status", "metric", "value", "threshold", "pass", "seconds"]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines = ["| " + " | ".join(t for t, _ in COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
     for row in rows:
-        lines.append("| " + " | ".join(_fmt(row.get(k)) for k in head) + " |")
+        lines.append("| " + " | ".join(_fmt(row.get(k)) for _, k in COLUMNS) + " |")
     failed = [row for row in rows if row.get("error")]
     if failed:
         lines += ["", "Failures:", ""] + [f"- `{row['id']}`: {_fmt(row['error'])}" for row in failed]

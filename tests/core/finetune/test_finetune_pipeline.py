@@ -112,6 +112,8 @@ def test_train_all_records_a_failure_and_goes_on(tiny_base, tmp_path, register_p
     assert ok["status"] == "trained" and ok["threshold"] == 0.85 and ok["seconds"] > 0
     md = (tmp_path / "summary.md").read_text()
     assert "| sentiment_analysis | trained | accuracy |" in md and "broken on purpose" in md
+    assert md.startswith("| id | status | metric | base | specialist | beats base | threshold | pass | seconds |")
+    assert ok["beats_base"] == (ok["value"] > ok["before"])
     assert json.loads((tmp_path / "summary.json").read_text()) == doc
     again = train_all(["sentiment_analysis"], parallel=1, out_dir=tmp_path, base=tiny_base, steps=2,
                       config_overrides=SMALL)
@@ -126,3 +128,15 @@ def test_train_all_runs_specialists_in_processes(tiny_base, tmp_path):
     assert doc["failed"] == [] and doc["skipped"] == []
     assert {r["id"] for r in doc["rows"]} == {"sentiment_analysis", "spam_detection"}
     assert is_complete(tmp_path, "sentiment_analysis") and is_complete(tmp_path, "spam_detection")
+
+
+def test_summary_rows_say_whether_the_specialist_beats_the_base_in_the_metric_direction():
+    from simplex_training.finetune.batch import summary_rows
+
+    def result(name, before, after, higher):
+        return {"id": "x", "status": "trained", "seconds": 1.0, "comparison": {"metrics": {name: {
+            "before": before, "after": after, "threshold": 0.5, "higher_is_better": higher, "passed": True}}}}
+
+    rows = summary_rows([result("accuracy", 0.2, 0.9, True), result("ece", 0.4, 0.05, False),
+                         result("ece", 0.05, 0.4, False), result("accuracy", 0.9, 0.9, True)])
+    assert [r["beats_base"] for r in rows] == [True, True, False, False]
