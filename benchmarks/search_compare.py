@@ -1,7 +1,8 @@
 """Annealed vs random hyperparameter search (and Optuna TPE when installed) at the same trial budget.
 
 Usage: ``python benchmarks/search_compare.py [--budget 10] [--steps 15] [--seeds 3] [--parallel 2]
-[--specialists sentiment_analysis,sql_generation] [--base PATH] [--out search_compare.json]``
+[--specialists sentiment_analysis,sql_generation] [--methods anneal,random,tpe] [--base PATH]
+[--out search_compare.json]``
 
 Protocol: for every specialist and seed, each method gets exactly ``budget`` trials
 (:func:`simplex_training.finetune.search.search`; trial 0 is the default settings for all methods,
@@ -103,10 +104,12 @@ def main() -> None:
     ap.add_argument("--base", default=None)
     ap.add_argument("--workdir", default="runs/search_compare")
     ap.add_argument("--out", default="search_compare.json")
+    ap.add_argument("--methods", default="anneal,random,tpe", help="comma-separated subset of anneal,random,tpe")
     args = ap.parse_args()
-    methods = ["anneal", "random"] + (["tpe"] if _have_optuna() else [])
-    if "tpe" not in methods:
-        print("optuna TPE: skipped (`import optuna` failed: not installed)", file=sys.stderr)
+    methods = [m for m in args.methods.split(",") if m]
+    if "tpe" in methods and not _have_optuna():
+        methods.remove("tpe")
+        print("optuna TPE: skipped (`import optuna` failed: install the bench extra)", file=sys.stderr)
     jobs = [{"specialist": s, "method": m, "seed": seed, "budget": args.budget, "steps": args.steps,
              "base": args.base, "out": args.workdir}
             for s in args.specialists.split(",") for seed in range(args.seeds) for m in methods]
