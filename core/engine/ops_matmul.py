@@ -69,18 +69,30 @@ def _batched(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return x @ y
 
 
-def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
-    """x (..., in) @ weight.T (in, out) + bias (out,) -> (..., out)."""
-    if x.dtype != weight.dtype or (bias is not None and bias.dtype != x.dtype):
-        raise TypeError("linear: x, weight and bias must share a dtype")
-    n_out, n_in = weight.shape
+def dense_forward(op: str, x: Tensor, weight: Tensor, bias: Tensor | None,
+                  others: tuple[Tensor, ...] = (), names: str = "x, weight and bias"
+                  ) -> tuple[np.ndarray, np.ndarray, tuple[int, ...]]:
+    """Checks of a linear layer's inputs, then ``(x2, y, lead)``: x as (N, in), x2 @ weight.T + bias, x's lead shape.
+
+    ``others`` (e.g. LoRA's A and B) must share x's dtype too; ``names`` lists them in the error.
+    """
+    tensors = (weight, *others) + (() if bias is None else (bias,))
+    if any(t.dtype != x.dtype for t in tensors):
+        raise TypeError(f"{op}: {names} must share a dtype")
+    n_in = weight.shape[1]
     if x.shape[-1] != n_in:
-        raise ValueError(f"linear: x {x.shape} does not match weight {weight.shape}")
-    lead = x.shape[:-1]
+        raise ValueError(f"{op}: x {x.shape} does not match weight {weight.shape}")
     x2 = x.data.reshape(-1, n_in)  # (N, in)
     y = gemm(x2, weight.data.T)  # (N, out)
     if bias is not None:
         y += bias.data
+    return x2, y, x.shape[:-1]
+
+
+def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """x (..., in) @ weight.T (in, out) + bias (out,) -> (..., out)."""
+    x2, y, lead = dense_forward("linear", x, weight, bias)
+    n_out = weight.shape[0]
     parents = (x, weight) if bias is None else (x, weight, bias)
 
     def _backward(g: np.ndarray) -> None:

@@ -33,6 +33,7 @@ import numpy as np
 from simplex_training.engine import Parameter, Tensor
 from simplex_training.engine import functional as F
 from simplex_training.engine.kernels.gemm import gemm
+from simplex_training.engine.ops_matmul import dense_forward
 from simplex_training.engine.tensor import accumulate, make_output
 from simplex_training.model.module import Module
 
@@ -86,16 +87,8 @@ def lora_linear(x: Tensor, weight: Tensor, a: Tensor, b: Tensor, scale: float,
     added into the base output in place, and x gets one gradient (base + low-rank) instead of
     two summed by the autograd. Only inputs with ``requires_grad`` get gradient GEMMs.
     """
-    if not (x.dtype == weight.dtype == a.dtype == b.dtype) or (bias is not None and bias.dtype != x.dtype):
-        raise TypeError("lora_linear: x, weight, A, B and bias must share a dtype")
-    n_out, n_in = weight.shape
-    if x.shape[-1] != n_in:
-        raise ValueError(f"lora_linear: x {x.shape} does not match weight {weight.shape}")
-    lead = x.shape[:-1]
-    x2 = x.data.reshape(-1, n_in)  # (N, in)
-    y = gemm(x2, weight.data.T)  # (N, out)
-    if bias is not None:
-        y += bias.data
+    x2, y, lead = dense_forward("lora_linear", x, weight, bias, (a, b), "x, weight, A, B and bias")
+    n_out = weight.shape[0]
     z = gemm(x2, a.data.T)  # (N, r)
     z *= z.dtype.type(scale)
     y += gemm(z, b.data.T)
