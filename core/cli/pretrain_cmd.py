@@ -34,7 +34,7 @@ def pretrain(work: Path, output: Path | None, preset: str, steps: int | None, se
     if steps is not None:
         cfg = replace(cfg, steps=steps)
     output = output or work / "base.gguf"
-    with training_progress(cfg.steps, "pretrain") as update:
+    with training_progress(cfg.total_steps, "pretrain") as update:
         summary = run_pretrain(cfg, work, output, resume=resume, log=lambda m: click.echo(m, err=True), progress=update)
     click.echo(json.dumps({k: v for k, v in summary.items() if k != "config"}, indent=2))
     click.echo(f"wrote {output} ({output.stat().st_size / 1e6:.1f} MB)", err=True)

@@ -106,10 +106,10 @@ DOCUMENT_KINDS: dict[str, Callable] = {
 }
 
 
-def documents(seed: int = 0, locale: str = "en_US") -> Iterator[str]:
-    """An endless, deterministic stream of short documents of every kind."""
+def documents(seed: int = 0, locale: str = "en_US", kinds: list[Callable] | None = None) -> Iterator[str]:
+    """An endless, deterministic stream of short documents, each of a kind drawn from ``kinds``."""
     r, f = random.Random(f"docs:{seed}"), _faker(seed, locale)
-    kinds = list(DOCUMENT_KINDS.values())
+    kinds = kinds or list(DOCUMENT_KINDS.values())
     while True:
         yield kinds[r.randrange(len(kinds))](r, f)
 
@@ -179,9 +179,19 @@ LESSON_KINDS: dict[str, Callable] = {
 }
 
 
-def lessons(seed: int = 0, locale: str = "en_US") -> Iterator[tuple[str, str]]:
-    """An endless, deterministic stream of (prompt, response) chat lessons."""
+def lessons(seed: int = 0, locale: str = "en_US", kinds: list[Callable] | None = None) -> Iterator[tuple[str, str]]:
+    """An endless, deterministic stream of (prompt, response) chat lessons of the given kinds."""
     r, f = random.Random(f"lessons:{seed}"), _faker(seed + 1, locale)
-    kinds = list(LESSON_KINDS.values())
+    kinds = kinds or list(LESSON_KINDS.values())
     while True:
         yield kinds[r.randrange(len(kinds))](r, f)
+
+
+def reading_kinds() -> tuple[list[Callable], list[Callable]]:
+    """(document kinds, lesson kinds) of the second stage: everything above plus the reading material,
+    the new lessons weighted twice."""
+    from simplex_training.pretrain.corpus_reading import READING_DOCUMENT_KINDS, READING_LESSON_KINDS
+
+    docs = list(DOCUMENT_KINDS.values()) + 2 * list(READING_DOCUMENT_KINDS.values())
+    less = list(LESSON_KINDS.values()) + 2 * list(READING_LESSON_KINDS.values())
+    return docs, less

@@ -24,7 +24,18 @@ import numpy as np
 
 from simplex_training.model.config import LlamaConfig
 
-WORK_FILES = ("tokenizer.json", "tokens.npy", "checkpoint.npz", "log.jsonl")
+@dataclass
+class ReadingStage:
+    """Continued pretraining on the reading corpus (:mod:`simplex_training.pretrain.corpus_reading`):
+    runs after the first stage's ``steps`` with the same tokenizer, optimizer state and batch shape;
+    its batches start at item boundaries so lessons are seen whole."""
+
+    steps: int = 3600
+    corpus_chars: int = 20_000_000
+    lesson_fraction: float = 0.6
+    lr: float = 1e-3
+    min_lr: float = 1e-4
+    warmup_steps: int = 100
 
 
 @dataclass
@@ -45,6 +56,15 @@ class PretrainConfig:
     grad_clip: float = 1.0
     checkpoint_every: int = 100
     dtype: str = "f16"  # GGUF weight type of the result
+    reading: ReadingStage | None = field(default_factory=ReadingStage)
+
+    @property
+    def total_steps(self) -> int:
+        return self.steps + (self.reading.steps if self.reading else 0)
+
+    def first_stage(self) -> dict:
+        """The settings the first stage's checkpoints depend on (everything but ``reading``)."""
+        return {k: v for k, v in asdict(self).items() if k != "reading"}
 
     def fingerprint(self) -> str:
         """Hash of everything that determines the corpus (reused between runs when equal)."""
@@ -53,15 +73,22 @@ class PretrainConfig:
         return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
-def corpus_items(cfg: PretrainConfig) -> list[tuple[str, str | None]]:
-    """(text, None) documents and (prompt, response) lessons, interleaved deterministically."""
-    from simplex_training.pretrain.corpus import documents, lessons
+def corpus_items(cfg: PretrainConfig, reading: bool = False) -> list[tuple[str, str | None]]:
+    """(text, None) documents and (prompt, response) lessons, interleaved deterministically: the
+    first stage's corpus, or with ``reading`` the reading stage's (other seeds, more kinds)."""
+    from simplex_training.pretrain.corpus import documents, lessons, reading_kinds
 
-    rng = np.random.default_rng(cfg.seed)
-    docs, less = documents(cfg.seed), lessons(cfg.seed)
+    if reading:
+        seed, chars, fraction = cfg.seed + 1000, cfg.reading.corpus_chars, cfg.reading.lesson_fraction
+        doc_kinds, lesson_kinds = reading_kinds()
+        docs, less = documents(seed, kinds=doc_kinds), lessons(seed, kinds=lesson_kinds)
+    else:
+        seed, chars, fraction = cfg.seed, cfg.corpus_chars, cfg.lesson_fraction
+        docs, less = documents(seed), lessons(seed)
+    rng = np.random.default_rng(seed)
     items, total = [], 0
-    while total < cfg.corpus_chars:
-        if rng.random() < cfg.lesson_fraction:
+    while total < chars:
+        if rng.random() < fraction:
             p, r = next(less)
             items.append((p, r))
             total += len(p) + len(r)
@@ -74,7 +101,6 @@ def corpus_items(cfg: PretrainConfig) -> list[tuple[str, str | None]]:
 
 def build_tokens(cfg: PretrainConfig, work: Path, log: Callable[[str], None]):  # noqa: ANN201
     """Train (or reuse) the tokenizer and the packed token stream in ``work``."""
-    from simplex_training.tokenizer.chat import encode_example
     from simplex_training.tokenizer.spm import SPMTokenizer
     from simplex_training.tokenizer.trainer import train_spm
 
@@ -91,14 +117,7 @@ def build_tokens(cfg: PretrainConfig, work: Path, log: Callable[[str], None]):  
             break
     tok = train_spm(sample, cfg.model.vocab_size)
     log(f"tokenizer: {tok.vocab_size} tokens from {n:,} characters in {time.perf_counter() - t0:.0f}s")
-    ids: list[int] = []
-    for text, resp in items:
-        if resp is None:
-            ids.extend(tok.encode(text, add_bos=True))
-            ids.append(tok.eos_id)
-        else:
-            ids.extend(encode_example(tok, text, resp).ids)
-    tokens = np.asarray(ids, dtype=np.uint16)
+    tokens, _ = _encode_items(tok, items)
     from simplex_training.atomic import atomic_write, atomic_write_text
 
     tok.save(work / "tokenizer.json")
@@ -109,10 +128,54 @@ def build_tokens(cfg: PretrainConfig, work: Path, log: Callable[[str], None]):  
     return tok, tokens
 
 
+def _encode_items(tok, items: list[tuple[str, str | None]]) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
+    """The packed token stream of ``items`` and the offset where each item starts."""
+    from simplex_training.tokenizer.chat import encode_example
+
+    ids: list[int] = []
+    starts = []
+    for text, resp in items:
+        starts.append(len(ids))
+        if resp is None:
+            ids.extend(tok.encode(text, add_bos=True))
+            ids.append(tok.eos_id)
+        else:
+            ids.extend(encode_example(tok, text, resp).ids)
+    return np.asarray(ids, dtype=np.uint16), np.asarray(starts, dtype=np.int64)
+
+
+def build_reading_tokens(cfg: PretrainConfig, tok, work: Path, log: Callable[[str], None]):  # noqa: ANN001, ANN201
+    """The reading stage's token stream and item offsets (built once, reused while unchanged)."""
+    from simplex_training.atomic import atomic_write, atomic_write_text
+
+    key = hashlib.sha256(json.dumps([cfg.fingerprint(), asdict(cfg.reading)]).encode()).hexdigest()[:16]
+    stamp, path = work / "reading.fingerprint", work / "reading_tokens.npz"
+    if stamp.exists() and stamp.read_text() == key:
+        with np.load(path) as z:
+            return z["tokens"], z["starts"]
+    t0 = time.perf_counter()
+    items = corpus_items(cfg, reading=True)
+    tokens, starts = _encode_items(tok, items)
+    with atomic_write(path, "wb") as fh:
+        np.savez(fh, tokens=tokens, starts=starts)
+    atomic_write_text(stamp, key)
+    log(f"reading corpus: {len(items):,} items, {tokens.size:,} tokens in {time.perf_counter() - t0:.0f}s")
+    return tokens, starts
+
+
 def batch_at(tokens: np.ndarray, seed: int, step: int, batch: int, seq: int) -> tuple[np.ndarray, np.ndarray]:
     """The (inputs, targets) of a step: random windows chosen by ``default_rng([seed, step])``."""
     starts = np.random.default_rng([seed, step]).integers(0, tokens.size - seq - 1, batch)
     win = np.stack([tokens[s : s + seq + 1] for s in starts]).astype(np.int64)
+    return win[:, :-1], win[:, 1:]
+
+
+def batch_from_starts(tokens: np.ndarray, starts: np.ndarray, seed: int, step: int, batch: int,
+                      seq: int) -> tuple[np.ndarray, np.ndarray]:
+    """Like :func:`batch_at`, but every window begins where an item begins."""
+    valid = starts[starts < tokens.size - seq - 1]
+    chosen = valid[np.random.default_rng([seed, 1, step]).integers(0, valid.size, batch)]
+    win = np.stack([tokens[s : s + seq + 1] for s in chosen]).astype(np.int64)
     return win[:, :-1], win[:, 1:]
 
 
@@ -129,28 +192,35 @@ def pretrain(cfg: PretrainConfig, work: str | Path, output: str | Path, resume: 
     work = Path(work)
     work.mkdir(parents=True, exist_ok=True)
     tok, tokens = build_tokens(cfg, work, log)
+    reading = build_reading_tokens(cfg, tok, work, log) if cfg.reading else None
     model = LlamaModel(cfg.model, seed=cfg.seed)
     decay = [p for n, p in model.named_weights().items() if p.ndim == 2]
     no_decay = [p for n, p in model.named_weights().items() if p.ndim < 2]
     opt = AdamW([{"params": decay, "weight_decay": cfg.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
                 lr=cfg.lr, betas=(0.9, 0.95))
     sched = CosineSchedule(cfg.lr, total_steps=cfg.steps, warmup_steps=cfg.warmup_steps, min_lr=cfg.min_lr)
+    sched2 = (CosineSchedule(cfg.reading.lr, total_steps=cfg.reading.steps, warmup_steps=cfg.reading.warmup_steps,
+                             min_lr=cfg.reading.min_lr) if cfg.reading else None)
     step, elapsed, tokens_seen, last_loss = 0, 0.0, 0, float("nan")
     ckpt = work / "checkpoint.npz"
     if resume and ckpt.exists():
         arrays, state = load_checkpoint(ckpt)
-        if state.get("config") != asdict(cfg):
-            raise ValueError(f"{ckpt}: checkpoint was made with another configuration; use a new work directory")
+        _check_resumable(ckpt, state, cfg)
         model.load_state_dict({k[2:]: v for k, v in arrays.items() if k.startswith("w.")})
         opt.load_state_dict(restore_optimizer_state(state["optimizer"], arrays))
         step, elapsed, tokens_seen = state["step"], state["elapsed"], state["tokens_seen"]
         log(f"resumed at step {step}")
     logf = (work / "log.jsonl").open("a", encoding="utf-8")
     try:
-        while step < cfg.steps:
+        while step < cfg.total_steps:
             t0 = time.perf_counter()
-            x, y = batch_at(tokens, cfg.seed, step, cfg.batch_size, cfg.seq_len)
-            opt.lr = sched(step)
+            if step < cfg.steps:
+                x, y = batch_at(tokens, cfg.seed, step, cfg.batch_size, cfg.seq_len)
+                lr = sched(step)
+            else:
+                x, y = batch_from_starts(*reading, cfg.seed, step, cfg.batch_size, cfg.seq_len)
+                lr = sched2(step - cfg.steps)
+            opt.lr = lr
             loss = model.loss(x, y)
             opt.zero_grad()
             loss.backward()
@@ -161,12 +231,12 @@ def pretrain(cfg: PretrainConfig, work: str | Path, output: str | Path, resume: 
             elapsed += dt
             tokens_seen += x.size
             last_loss = loss.item()
-            rec = {"step": step, "loss": round(last_loss, 5), "lr": sched(step - 1), "grad_norm": round(float(gnorm), 4),
+            rec = {"step": step, "loss": round(last_loss, 5), "lr": lr, "grad_norm": round(float(gnorm), 4),
                    "tok_per_s": round(x.size / dt, 1)}
             logf.write(json.dumps(rec) + "\n")
             if progress is not None:
                 progress(step, rec)
-            if step % cfg.checkpoint_every == 0 or step == cfg.steps:
+            if step % cfg.checkpoint_every == 0 or step in (cfg.steps, cfg.total_steps):
                 opt_arrays, opt_state = optimizer_arrays(opt.state_dict())
                 arrays = {f"w.{k}": v for k, v in model.state_dict().items()} | opt_arrays
                 save_checkpoint(ckpt, arrays, {"config": asdict(cfg), "step": step, "elapsed": elapsed,
@@ -175,10 +245,24 @@ def pretrain(cfg: PretrainConfig, work: str | Path, output: str | Path, resume: 
     finally:
         logf.close()
     summary = {"steps": step, "tokens_seen": tokens_seen, "final_loss": last_loss, "train_seconds": round(elapsed, 1),
-               "seed": cfg.seed, "corpus_tokens": int(tokens.size), "config": asdict(cfg)}
+               "seed": cfg.seed, "corpus_tokens": int(tokens.size),
+               "reading_tokens": int(reading[0].size) if reading else 0, "config": asdict(cfg)}
     write_llama_gguf(output, cfg.model, model.state_dict(), tok, dtype=cfg.dtype, name="simplex-base",
                      extra_metadata={"simplex.pretrain.summary": json.dumps(summary)})
     return summary
+
+
+def _check_resumable(path: Path, state: dict, cfg: PretrainConfig) -> None:
+    """A checkpoint resumes only under the configuration that made it. One taken during the first
+    stage also resumes under a changed reading stage (the first stage never depends on it)."""
+    saved = dict(state.get("config") or {})
+    saved_reading = saved.pop("reading", None)
+    same_first = saved == cfg.first_stage()
+    same_reading = saved_reading == (asdict(cfg.reading) if cfg.reading else None)
+    if not same_first or (state["step"] > cfg.steps and not same_reading):
+        raise ValueError(f"{path}: checkpoint was made with another configuration; use a new work directory")
+    if state["step"] > cfg.total_steps:
+        raise ValueError(f"{path}: checkpoint is at step {state['step']}, past this run's {cfg.total_steps} steps")
 
 
 def tiny_config(seed: int = 0) -> PretrainConfig:
@@ -188,5 +272,5 @@ def tiny_config(seed: int = 0) -> PretrainConfig:
         model=LlamaConfig(vocab_size=512, dim=64, n_layers=2, n_heads=4, n_kv_heads=2, ffn_dim=128, context_length=128),
         corpus_chars=200_000, tokenizer_chars=100_000, steps=30, seq_len=64, batch_size=4, checkpoint_every=10,
         warmup_steps=5, lr=3e-3, min_lr=3e-4,
-        dtype="f32",
+        dtype="f32", reading=ReadingStage(steps=8, corpus_chars=60_000, lr=1e-3, min_lr=1e-4, warmup_steps=2),
     )

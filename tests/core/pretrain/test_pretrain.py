@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from simplex_training.pretrain.corpus import DOCUMENT_KINDS, LESSON_KINDS, documents, lessons
-from simplex_training.pretrain.run import batch_at, pretrain, tiny_config
+from simplex_training.pretrain.run import batch_at, batch_from_starts, pretrain, tiny_config
 
 
 def test_corpus_is_deterministic_and_varied():
@@ -50,31 +50,61 @@ class Stop(Exception):
     pass
 
 
-@pytest.mark.slow
-def test_tiny_pretrain_resume_is_exact_and_llamacpp_generates(tmp_path):
-    from llama_cpp import Llama
+def _kill_at(n):
+    def progress(step, rec):
+        if step == n:
+            raise Stop
+    return progress
 
+
+def _same_weights(a, b):
     from simplex_training.gguf.reader import read_llama_gguf
 
+    _, wa, _, _ = read_llama_gguf(a)
+    _, wb, _, _ = read_llama_gguf(b)
+    return wa.keys() == wb.keys() and all(np.array_equal(wa[k], wb[k]) for k in wa)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kill", [9, 15])  # in the first stage, in the reading stage
+def test_tiny_pretrain_resume_is_exact_and_llamacpp_generates(tmp_path, kill):
+    from llama_cpp import Llama
+
     cfg = replace(tiny_config(0), steps=12, checkpoint_every=4)
+    assert cfg.total_steps == 20
     full = pretrain(cfg, tmp_path / "a", tmp_path / "a.gguf", log=lambda m: None)
-
-    def kill_at_9(step, rec):
-        if step == 9:
-            raise Stop
-
     with pytest.raises(Stop):
-        pretrain(cfg, tmp_path / "b", tmp_path / "b.gguf", log=lambda m: None, progress=kill_at_9)
+        pretrain(cfg, tmp_path / "b", tmp_path / "b.gguf", log=lambda m: None, progress=_kill_at(kill))
     assert not (tmp_path / "b.gguf").exists()
     resumed = pretrain(cfg, tmp_path / "b", tmp_path / "b.gguf", log=lambda m: None)
     assert resumed["final_loss"] == full["final_loss"] and resumed["tokens_seen"] == full["tokens_seen"]
-    _, wa, tok, meta = read_llama_gguf(tmp_path / "a.gguf")
-    _, wb, _, _ = read_llama_gguf(tmp_path / "b.gguf")
-    assert all(np.array_equal(wa[k], wb[k]) for k in wa)
+    assert full["steps"] == 20 and full["reading_tokens"] > 0
+    assert _same_weights(tmp_path / "a.gguf", tmp_path / "b.gguf")
     assert full["final_loss"] < 6.0  # below uniform (ln 512 = 6.24): it learned something
     llm = Llama(str(tmp_path / "a.gguf"), n_ctx=128, verbose=False)
     out = llm("Repeat exactly: hello", max_tokens=8, temperature=0.0)
     assert out["usage"]["completion_tokens"] >= 1
+
+
+def test_first_stage_checkpoint_continues_into_the_reading_stage(tmp_path):
+    """How the shipped base was extended: a run without a reading stage, resumed with one, ends where
+    a run with the reading stage from the start ends."""
+    cfg = replace(tiny_config(0), steps=6, checkpoint_every=3)
+    pretrain(replace(cfg, reading=None), tmp_path / "w", tmp_path / "first.gguf", log=lambda m: None)
+    continued = pretrain(cfg, tmp_path / "w", tmp_path / "continued.gguf", log=lambda m: None)
+    direct = pretrain(cfg, tmp_path / "d", tmp_path / "direct.gguf", log=lambda m: None)
+    assert continued["final_loss"] == direct["final_loss"]
+    assert _same_weights(tmp_path / "continued.gguf", tmp_path / "direct.gguf")
+    with pytest.raises(ValueError, match="another configuration"):  # past the first stage: reading is fixed
+        pretrain(replace(cfg, reading=replace(cfg.reading, lr=5e-3)), tmp_path / "w", tmp_path / "x.gguf",
+                 log=lambda m: None)
+
+
+def test_reading_batches_start_at_items():
+    tokens = np.arange(1000, dtype=np.uint16)
+    starts = np.array([0, 100, 250, 990])
+    x, y = batch_from_starts(tokens, starts, 0, 3, 16, 32)
+    assert set(x[:, 0].tolist()) <= {0, 100, 250} and np.array_equal(y[:, :-1], x[:, 1:])
 
 
 def test_changed_config_refuses_to_resume(tmp_path):
