@@ -18,12 +18,14 @@ PRESETS = ("default", "tiny")
               help="Output GGUF (default: WORK/base.gguf).")
 @click.option("--preset", type=click.Choice(PRESETS), default="default", show_default=True,
               help="default: the shipped base (4 layers, dim 256); tiny: a seconds-long smoke run.")
-@click.option("--steps", type=click.IntRange(min=1), default=None, help="Override the number of steps.")
+@click.option("--steps", type=click.IntRange(min=1), default=None, help="Override the first stage's steps.")
+@click.option("--reading/--no-reading", default=True, show_default=True,
+              help="Run the second, reading stage (copying and look-up lessons) after the first.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--resume/--no-resume", default=True, show_default=True, help="Continue from WORK/checkpoint.npz.")
 @click.option("--install", is_flag=True, help="Copy the result into the package as the embedded base.")
-def pretrain(work: Path, output: Path | None, preset: str, steps: int | None, seed: int, resume: bool,
-             install: bool) -> None:
+def pretrain(work: Path, output: Path | None, preset: str, steps: int | None, reading: bool, seed: int,
+             resume: bool, install: bool) -> None:
     """Pretrain a small llama base on the general synthetic corpus and write it as GGUF."""
     from dataclasses import replace
 
@@ -33,6 +35,8 @@ def pretrain(work: Path, output: Path | None, preset: str, steps: int | None, se
     cfg = PretrainConfig(seed=seed) if preset == "default" else tiny_config(seed)
     if steps is not None:
         cfg = replace(cfg, steps=steps)
+    if not reading:
+        cfg = replace(cfg, reading=None)
     output = output or work / "base.gguf"
     with training_progress(cfg.total_steps, "pretrain") as update:
         summary = run_pretrain(cfg, work, output, resume=resume, log=lambda m: click.echo(m, err=True), progress=update)

@@ -30,12 +30,13 @@ class ReadingStage:
     runs after the first stage's ``steps`` with the same tokenizer, optimizer state and batch shape;
     its batches start at item boundaries so lessons are seen whole."""
 
-    steps: int = 3600
-    corpus_chars: int = 20_000_000
+    steps: int = 10000
+    corpus_chars: int = 40_000_000
     lesson_fraction: float = 0.6
     lr: float = 1e-3
     min_lr: float = 1e-4
-    warmup_steps: int = 100
+    warmup_steps: int = 200
+    batch_size: int = 8
 
 
 @dataclass
@@ -218,7 +219,7 @@ def pretrain(cfg: PretrainConfig, work: str | Path, output: str | Path, resume: 
                 x, y = batch_at(tokens, cfg.seed, step, cfg.batch_size, cfg.seq_len)
                 lr = sched(step)
             else:
-                x, y = batch_from_starts(*reading, cfg.seed, step, cfg.batch_size, cfg.seq_len)
+                x, y = batch_from_starts(*reading, cfg.seed, step, cfg.reading.batch_size, cfg.seq_len)
                 lr = sched2(step - cfg.steps)
             opt.lr = lr
             loss = model.loss(x, y)
@@ -272,5 +273,6 @@ def tiny_config(seed: int = 0) -> PretrainConfig:
         model=LlamaConfig(vocab_size=512, dim=64, n_layers=2, n_heads=4, n_kv_heads=2, ffn_dim=128, context_length=128),
         corpus_chars=200_000, tokenizer_chars=100_000, steps=30, seq_len=64, batch_size=4, checkpoint_every=10,
         warmup_steps=5, lr=3e-3, min_lr=3e-4,
-        dtype="f32", reading=ReadingStage(steps=8, corpus_chars=60_000, lr=1e-3, min_lr=1e-4, warmup_steps=2),
+        dtype="f32", reading=ReadingStage(steps=8, corpus_chars=60_000, lr=1e-3, min_lr=1e-4, warmup_steps=2,
+                                                 batch_size=4),
     )

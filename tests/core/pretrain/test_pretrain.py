@@ -112,3 +112,19 @@ def test_changed_config_refuses_to_resume(tmp_path):
     pretrain(cfg, tmp_path / "w", tmp_path / "m.gguf", log=lambda m: None)
     with pytest.raises(ValueError, match="another configuration"):
         pretrain(replace(cfg, lr=1e-2), tmp_path / "w", tmp_path / "m2.gguf", log=lambda m: None)
+
+
+@pytest.mark.parametrize("flag, steps", [("--reading", 11), ("--no-reading", 3)])
+def test_cli_runs_or_skips_the_reading_stage(tmp_path, flag, steps):
+    import json
+
+    from click.testing import CliRunner
+
+    from simplex_training.cli import cli
+
+    result = CliRunner().invoke(cli, ["pretrain", "--preset", "tiny", "--steps", "3", flag, "--work",
+                                       str(tmp_path / "w")])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout[result.stdout.index("{"):])
+    assert summary["steps"] == steps and (summary["reading_tokens"] > 0) == (flag == "--reading")
+    assert (tmp_path / "w" / "base.gguf").exists()
