@@ -24,19 +24,54 @@ import numpy as np
 
 from simplex_training.model.config import LlamaConfig
 
+
+@dataclass(frozen=True)
+class Phase:
+    """A run of steps with its own warm-up and cosine decay."""
+
+    steps: int
+    lr: float
+    min_lr: float
+    warmup_steps: int
+
+
 @dataclass
 class ReadingStage:
     """Continued pretraining on the reading corpus (:mod:`simplex_training.pretrain.corpus_reading`):
-    runs after the first stage's ``steps`` with the same tokenizer, optimizer state and batch shape;
-    its batches start at item boundaries so lessons are seen whole."""
+    runs after the first stage's ``steps`` with the same tokenizer and optimizer state, in one or
+    more phases (each re-warms and decays the learning rate); its batches start at item boundaries
+    so lessons are seen whole."""
 
-    steps: int = 10000
     corpus_chars: int = 40_000_000
     lesson_fraction: float = 0.6
-    lr: float = 1e-3
-    min_lr: float = 1e-4
-    warmup_steps: int = 200
     batch_size: int = 8
+    phases: tuple[Phase, ...] = (Phase(13000, 1e-3, 1e-4, 200), Phase(5000, 5e-4, 5e-5, 100))
+
+    @property
+    def steps(self) -> int:
+        return sum(p.steps for p in self.phases)
+
+    def lr_at(self, step: int) -> float:
+        """Learning rate at ``step`` steps into this stage."""
+        from simplex_training.engine.lr_schedules import CosineSchedule
+
+        for p in self.phases:
+            if step < p.steps:
+                return CosineSchedule(p.lr, total_steps=p.steps, warmup_steps=p.warmup_steps, min_lr=p.min_lr)(step)
+            step -= p.steps
+        raise ValueError(f"step {step} is past the reading stage")
+
+    def entered(self, step: int) -> dict:
+        """The settings a checkpoint ``step`` steps into this stage depends on: the corpus and every
+        phase begun by then."""
+        begun, start = [], 0
+        for p in self.phases:
+            if start >= step:
+                break
+            begun.append(asdict(p))
+            start += p.steps
+        d = {k: v for k, v in asdict(self).items() if k != "phases"}
+        return json.loads(json.dumps(d | {"phases": begun}))
 
 
 @dataclass
@@ -149,7 +184,8 @@ def build_reading_tokens(cfg: PretrainConfig, tok, work: Path, log: Callable[[st
     """The reading stage's token stream and item offsets (built once, reused while unchanged)."""
     from simplex_training.atomic import atomic_write, atomic_write_text
 
-    key = hashlib.sha256(json.dumps([cfg.fingerprint(), asdict(cfg.reading)]).encode()).hexdigest()[:16]
+    corpus = [cfg.fingerprint(), cfg.reading.corpus_chars, cfg.reading.lesson_fraction]
+    key = hashlib.sha256(json.dumps(corpus).encode()).hexdigest()[:16]
     stamp, path = work / "reading.fingerprint", work / "reading_tokens.npz"
     if stamp.exists() and stamp.read_text() == key:
         with np.load(path) as z:
@@ -200,8 +236,6 @@ def pretrain(cfg: PretrainConfig, work: str | Path, output: str | Path, resume: 
     opt = AdamW([{"params": decay, "weight_decay": cfg.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
                 lr=cfg.lr, betas=(0.9, 0.95))
     sched = CosineSchedule(cfg.lr, total_steps=cfg.steps, warmup_steps=cfg.warmup_steps, min_lr=cfg.min_lr)
-    sched2 = (CosineSchedule(cfg.reading.lr, total_steps=cfg.reading.steps, warmup_steps=cfg.reading.warmup_steps,
-                             min_lr=cfg.reading.min_lr) if cfg.reading else None)
     step, elapsed, tokens_seen, last_loss = 0, 0.0, 0, float("nan")
     ckpt = work / "checkpoint.npz"
     if resume and ckpt.exists():
@@ -220,7 +254,7 @@ def pretrain(cfg: PretrainConfig, work: str | Path, output: str | Path, resume: 
                 lr = sched(step)
             else:
                 x, y = batch_from_starts(*reading, cfg.seed, step, cfg.reading.batch_size, cfg.seq_len)
-                lr = sched2(step - cfg.steps)
+                lr = cfg.reading.lr_at(step - cfg.steps)
             opt.lr = lr
             loss = model.loss(x, y)
             opt.zero_grad()
@@ -254,16 +288,27 @@ def pretrain(cfg: PretrainConfig, work: str | Path, output: str | Path, resume: 
 
 
 def _check_resumable(path: Path, state: dict, cfg: PretrainConfig) -> None:
-    """A checkpoint resumes only under the configuration that made it. One taken during the first
-    stage also resumes under a changed reading stage (the first stage never depends on it)."""
+    """A checkpoint resumes only under the configuration that made it, as far as it got: one taken in
+    the first stage also resumes with another reading stage, one taken in a reading phase also with
+    other or more phases after it."""
     saved = dict(state.get("config") or {})
     saved_reading = saved.pop("reading", None)
-    same_first = saved == cfg.first_stage()
-    same_reading = saved_reading == (asdict(cfg.reading) if cfg.reading else None)
-    if not same_first or (state["step"] > cfg.steps and not same_reading):
+    same_first = json.loads(json.dumps(saved)) == json.loads(json.dumps(cfg.first_stage()))
+    into = state["step"] - cfg.steps
+    same_reading = into <= 0 or (cfg.reading is not None and _saved_stage(saved_reading) is not None
+                                 and _saved_stage(saved_reading).entered(into) == cfg.reading.entered(into))
+    if not same_first or not same_reading:
         raise ValueError(f"{path}: checkpoint was made with another configuration; use a new work directory")
     if state["step"] > cfg.total_steps:
         raise ValueError(f"{path}: checkpoint is at step {state['step']}, past this run's {cfg.total_steps} steps")
+
+
+def _saved_stage(d: dict | None) -> ReadingStage | None:
+    """The reading stage recorded in a checkpoint (None when absent or not in this format)."""
+    try:
+        return ReadingStage(**{**d, "phases": tuple(Phase(**p) for p in d["phases"])})
+    except (TypeError, KeyError):
+        return None
 
 
 def tiny_config(seed: int = 0) -> PretrainConfig:
@@ -273,6 +318,6 @@ def tiny_config(seed: int = 0) -> PretrainConfig:
         model=LlamaConfig(vocab_size=512, dim=64, n_layers=2, n_heads=4, n_kv_heads=2, ffn_dim=128, context_length=128),
         corpus_chars=200_000, tokenizer_chars=100_000, steps=30, seq_len=64, batch_size=4, checkpoint_every=10,
         warmup_steps=5, lr=3e-3, min_lr=3e-4,
-        dtype="f32", reading=ReadingStage(steps=8, corpus_chars=60_000, lr=1e-3, min_lr=1e-4, warmup_steps=2,
-                                                 batch_size=4),
+        dtype="f32", reading=ReadingStage(corpus_chars=60_000, batch_size=4,
+                                                 phases=(Phase(5, 1e-3, 1e-4, 2), Phase(3, 5e-4, 5e-5, 1))),
     )

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from simplex_training.pretrain.corpus import DOCUMENT_KINDS, LESSON_KINDS, documents, lessons
-from simplex_training.pretrain.run import batch_at, batch_from_starts, pretrain, tiny_config
+from simplex_training.pretrain.run import Phase, batch_at, batch_from_starts, pretrain, tiny_config
 
 
 def test_corpus_is_deterministic_and_varied():
@@ -66,7 +66,7 @@ def _same_weights(a, b):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("kill", [9, 15])  # in the first stage, in the reading stage
+@pytest.mark.parametrize("kill", [9, 15, 18])  # in the first stage, the first and second reading phases
 def test_tiny_pretrain_resume_is_exact_and_llamacpp_generates(tmp_path, kill):
     from llama_cpp import Llama
 
@@ -96,8 +96,32 @@ def test_first_stage_checkpoint_continues_into_the_reading_stage(tmp_path):
     assert continued["final_loss"] == direct["final_loss"]
     assert _same_weights(tmp_path / "continued.gguf", tmp_path / "direct.gguf")
     with pytest.raises(ValueError, match="another configuration"):  # past the first stage: reading is fixed
-        pretrain(replace(cfg, reading=replace(cfg.reading, lr=5e-3)), tmp_path / "w", tmp_path / "x.gguf",
-                 log=lambda m: None)
+        pretrain(replace(cfg, reading=replace(cfg.reading, phases=(Phase(5, 5e-3, 1e-4, 2),))), tmp_path / "w",
+                 tmp_path / "x.gguf", log=lambda m: None)
+
+
+def test_a_phase_added_after_a_finished_run_continues_it(tmp_path):
+    """A finished run's checkpoint resumes with one more reading phase, and ends where a run with
+    both phases from the start ends; changing a phase it already ran is refused."""
+    cfg = replace(tiny_config(0), steps=4, checkpoint_every=2)
+    one = replace(cfg, reading=replace(cfg.reading, phases=cfg.reading.phases[:1]))
+    pretrain(one, tmp_path / "w", tmp_path / "one.gguf", log=lambda m: None)
+    more = pretrain(cfg, tmp_path / "w", tmp_path / "more.gguf", log=lambda m: None)
+    direct = pretrain(cfg, tmp_path / "d", tmp_path / "direct.gguf", log=lambda m: None)
+    assert more["steps"] == direct["steps"] == 12 and more["final_loss"] == direct["final_loss"]
+    assert _same_weights(tmp_path / "more.gguf", tmp_path / "direct.gguf")
+    changed = replace(cfg.reading, phases=(Phase(5, 2e-3, 1e-4, 2),) + cfg.reading.phases[1:])
+    with pytest.raises(ValueError, match="another configuration"):
+        pretrain(replace(cfg, reading=changed), tmp_path / "w", tmp_path / "x.gguf", log=lambda m: None)
+
+
+def test_reading_phases_schedule_the_learning_rate():
+    stage = tiny_config(0).reading
+    assert stage.steps == 8
+    assert stage.lr_at(0) == pytest.approx(5e-4) and stage.lr_at(1) == pytest.approx(1e-3)  # warm-up of phase 1
+    assert stage.lr_at(5) == pytest.approx(5e-4)  # phase 2 starts after its 1 warm-up step at its peak
+    with pytest.raises(ValueError):
+        stage.lr_at(8)
 
 
 def test_reading_batches_start_at_items():
