@@ -32,6 +32,17 @@ def _worker_init(threads: int) -> None:
 
     numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
     threadpool_limits(limits=threads)
+    import threading
+
+    threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
+
+
+def _exit_when_orphaned(parent: int, every: float = 0.5) -> None:
+    """End this worker when ``train-all`` (its parent) is gone: a killed ``train-all`` leaves no
+    training processes behind (its finished specialists are kept and skipped on the next run)."""
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(1)
 
 
 def run_one(specialist_id: str, out_dir: str, kwargs: dict[str, Any]) -> dict[str, Any]:
