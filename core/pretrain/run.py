@@ -12,7 +12,6 @@ optimizer moments and the step (written atomically every ``checkpoint_every`` st
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import time
 from collections.abc import Callable
@@ -294,9 +293,9 @@ def _check_resumable(path: Path, state: dict, cfg: PretrainConfig) -> None:
     saved = dict(state.get("config") or {})
     saved_reading = saved.pop("reading", None)
     same_first = json.loads(json.dumps(saved)) == json.loads(json.dumps(cfg.first_stage()))
-    into = state["step"] - cfg.steps
-    same_reading = into <= 0 or (cfg.reading is not None and _saved_stage(saved_reading) is not None
-                                 and _saved_stage(saved_reading).entered(into) == cfg.reading.entered(into))
+    into, stage = state["step"] - cfg.steps, _saved_stage(saved_reading)
+    same_reading = into <= 0 or (cfg.reading is not None and stage is not None
+                                 and stage.entered(into) == cfg.reading.entered(into))
     if not same_first or not same_reading:
         raise ValueError(f"{path}: checkpoint was made with another configuration; use a new work directory")
     if state["step"] > cfg.total_steps:
