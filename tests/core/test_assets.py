@@ -48,3 +48,25 @@ def test_base_is_better_than_chance_on_its_corpus():
     with no_grad():
         loss = model.loss(ids[:, :-1], ids[:, 1:]).item()
     assert loss < 0.5 * np.log(cfg.vocab_size), loss  # uniform would be ln(4096) = 8.3
+
+
+def test_base_copies_a_span_from_its_prompt():
+    """The reading stage's point: held-out "which X does the passage give" lessons (a seed the corpus
+    never used) are answered by copying the span exactly (benchmarks/copy_probe.py: 20/20)."""
+    import random
+
+    from simplex_training.model.generate import generate
+    from simplex_training.model.llama import LlamaModel
+    from simplex_training.pretrain.corpus import _faker
+    from simplex_training.pretrain.corpus_reading import READING_LESSON_KINDS
+    from simplex_training.tokenizer.chat import encode_prompt, end_id
+
+    cfg, weights, tok, _ = read_llama_gguf(default_base_path())
+    model = LlamaModel(cfg, weights={k: np.asarray(v, np.float32) for k, v in weights.items()})
+    r, f = random.Random("assets-test:31337"), _faker(31337)
+    lessons = [READING_LESSON_KINDS["span"](r, f) for _ in range(8)]
+    stops = [end_id(tok), tok.eos_id]
+    outs = generate(model, [encode_prompt(tok, p) for p, _ in lessons], 40, stop_ids=stops)
+    answers = [tok.decode([t for t in out if t not in stops]).strip() for out in outs]
+    exact = sum(a == want for a, (_, want) in zip(answers, lessons))
+    assert exact >= 7, list(zip(answers, [w for _, w in lessons]))
