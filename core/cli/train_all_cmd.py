@@ -24,6 +24,9 @@ def train_all(category: str | None, ids: str | None, parallel: int, out_dir: Pat
               base: Path | None, seed: int | None, config_file: str | None) -> None:
     """Train every specialist (or --category / --ids), skipping those already complete in OUT.
 
+    A specialist complete in OUT with another base model or other settings is trained again; one
+    interrupted earlier continues from its checkpoint.
+
     A failing specialist is recorded in the summary and the others go on; the exit code is 1 when
     any failed.
     """
@@ -58,8 +61,8 @@ def train_all(category: str | None, ids: str | None, parallel: int, out_dir: Pat
         extra = f": {r['error']}" if r.get("error") else ""
         click.echo(f"  {r['id']}: {verdict}{extra}", err=True)
 
-    doc = run_all(chosen, parallel=parallel, out_dir=out_dir, on_result=report, base=base, steps=steps, seed=seed,
-                  config_overrides=overrides)
+    doc = run_all(chosen, parallel=parallel, out_dir=out_dir, on_result=report, log=lambda m: click.echo(m, err=True),
+                  base=base, steps=steps, seed=seed, config_overrides=overrides)
     click.echo((out_dir / "summary.md").read_text(encoding="utf-8"))
     click.echo(f"{len(doc['passed'])}/{doc['specialists']} passed, {len(doc['failed'])} failed, "
                f"{len(doc['skipped'])} skipped (already complete); summary in {out_dir / 'summary.json'}", err=True)

@@ -4,8 +4,11 @@ Each specialist runs :func:`~simplex_training.finetune.pipeline.train_specialist
 (``ProcessPoolExecutor`` with the ``spawn`` context: no forked numba/BLAS thread state; each worker
 gets ``cpu_count // parallel`` numba threads so workers do not oversubscribe the cores).
 ``parallel=1`` runs in this process, one after the other (plugins registered in-process, e.g. in
-tests or notebooks, are then visible). A specialist whose ``metrics.json`` is complete is skipped;
-a failing specialist is recorded with its error message and the others go on.
+tests or notebooks, are then visible). A specialist whose ``metrics.json`` is complete and was made
+with the same base model (content hash) and settings is skipped; one made with another base or other
+settings is trained again. An interrupted specialist continues from its checkpoint when that
+checkpoint fits (``resume="auto"``), else starts over. A failing specialist is recorded with its error
+message and the others go on.
 
 The summary (``OUT/summary.json`` and ``OUT/summary.md``, atomic) has one row per catalog metric
 of each specialist: id, metric, value (after training), threshold, pass, seconds; a failed
@@ -125,13 +128,14 @@ def write_summary(out_dir: Path, results: Sequence[dict[str, Any]]) -> dict[str,
 
 
 def train_all(ids: Sequence[str], parallel: int = 1, out_dir: str | Path = "runs",
-              on_result: Callable[[dict[str, Any]], None] | None = None, **kwargs: Any) -> dict[str, Any]:
+              on_result: Callable[[dict[str, Any]], None] | None = None,
+              log: Callable[[str], None] = lambda m: None, **kwargs: Any) -> dict[str, Any]:
     """Train every id (skipping complete ones), ``parallel`` at a time; returns the summary document.
 
     ``kwargs`` go to :func:`~simplex_training.finetune.pipeline.train_specialist` (``base``,
     ``steps``, ``seed``, ``config_overrides``...). Unknown ids raise before anything starts.
     """
-    from simplex_training.finetune.pipeline import is_complete
+    from simplex_training.finetune.pipeline import is_complete, run_identity, stale_reason
     from simplex_training.pluginmanager import get_host
 
     if parallel < 1:
@@ -141,14 +145,20 @@ def train_all(ids: Sequence[str], parallel: int = 1, out_dir: str | Path = "runs
         registry[sid]  # UnknownNameError with suggestions
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    identity = run_identity(**{k: kwargs.get(k) for k in ("base", "config_overrides", "steps", "epochs", "seed",
+                                                          "schedule")})
+    kwargs = {"resume": "auto", **kwargs}
     results: dict[str, dict[str, Any]] = {}
     todo = []
     for sid in dict.fromkeys(ids):
-        if is_complete(out, sid):
+        why = stale_reason(out, sid, identity) if is_complete(out, sid) else "incomplete"
+        if why is None:
             results[sid] = _from_metrics(out, sid)
             if on_result:
                 on_result(results[sid])
         else:
+            if why != "incomplete":
+                log(f"{sid}: its results in {out / sid} were made with {why}; training it again")
             todo.append(sid)
     if parallel == 1 or len(todo) <= 1:
         for sid in todo:

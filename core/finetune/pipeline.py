@@ -73,7 +73,7 @@ def make_lora(model: Any, entry: Any, cfg: FinetuneConfig) -> Any:
 
 def train_specialist(specialist_id: str, base: str | Path | None = None, data: str | Path | None = None,
                      out_dir: str | Path = "runs", *, steps: int | None = None, epochs: float | None = None,
-                     seed: int | None = None, resume: bool = False, config_overrides: dict[str, Any] | None = None,
+                     seed: int | None = None, resume: bool | str = False, config_overrides: dict[str, Any] | None = None,
                      schedule: str | None = None, skip_bad: bool = False,
                      progress: Callable[[int, dict[str, Any]], None] | None = None,
                      log: Callable[[str], None] = lambda m: None) -> SpecialistResult:
@@ -93,7 +93,7 @@ def train_specialist(specialist_id: str, base: str | Path | None = None, data: s
     base_path = resolve_base(base)
     config, weights, tok, base_meta = load_base(base_path)
     out = Path(out_dir) / specialist_id
-    if resume and (out / "adapter.gguf").exists():
+    if resume is True and (out / "adapter.gguf").exists():
         from simplex_training.plugins.exporters.gguf_adapter import check_adapter_compatible
 
         check_adapter_compatible(config, out / "adapter.gguf")  # names the vocabulary mismatch
@@ -115,8 +115,9 @@ def train_specialist(specialist_id: str, base: str | Path | None = None, data: s
         f"{config.vocab_size}); LoRA r={lora_model.config.rank} on {len(lora_model.named_adapters())} layers, "
         f"{lora_model.num_trainable():,} trainable of {lora_model.num_total():,}; data: {loaded.source} "
         f"{loaded.counts()}")
+    base_summary = base_info(config, weights, base_meta)
     result = finetune(lora_model, train, val, cfg, pad_id=tok.eos_id, work_dir=out, resume=resume,
-                      base_info=base_info(config, weights, base_meta), progress=progress, log=log,
+                      base_info=base_summary, progress=progress, log=log,
                       on_start=lambda: (out / "metrics.json").unlink(missing_ok=True))
     examples = [ex for ex in (r.as_example() for r in loaded.test) if ex is not None][: cfg.eval_examples]
     t_eval = time.perf_counter()
@@ -134,7 +135,8 @@ def train_specialist(specialist_id: str, base: str | Path | None = None, data: s
                 "train_tokens": train_stats.as_dict(), "lora": {**lora_model.config.__dict__},
                 "trainable_parameters": lora_model.num_trainable()}
     metrics = {"specialist": specialist_id, "complete": True, "passed": report["passed"],
-               "base": {"path": str(base_path), "name": base_meta.get("general.name")},
+               "base": {"path": str(base_path), "name": base_meta.get("general.name"),
+                        "sha256": base_summary["sha256"]},
                "data_source": loaded.source, "config": cfg.to_dict(), "training": training, **report}
     atomic_write_text(out / "metrics.json", json.dumps(metrics, indent=2, default=str) + "\n")
     files["metrics.json"] = out / "metrics.json"
@@ -153,4 +155,32 @@ def is_complete(out_dir: str | Path, specialist_id: str) -> bool:
     return bool(isinstance(doc, dict) and doc.get("complete")) and all((folder / f).exists() for f in RUN_FILES)
 
 
-__all__ = ["SpecialistResult", "train_specialist", "build_config", "is_complete", "SimplexError"]
+
+def run_identity(*, base: str | Path | None = None, config_overrides: dict[str, Any] | None = None,
+                 steps: int | None = None, epochs: float | None = None, seed: int | None = None,
+                 schedule: str | None = None) -> dict[str, Any]:
+    """What a finished run's ``metrics.json`` records about its inputs, for these arguments: the
+    base's content hash (as in checkpoints) and every setting (``train-all`` compares the two)."""
+    from simplex_training.finetune.artifacts import base_info, load_base, resolve_base
+
+    cfg = build_config(config_overrides, steps=steps, epochs=epochs, seed=seed, schedule=schedule)
+    config, weights, _, meta = load_base(resolve_base(base))
+    return {"base_sha256": base_info(config, weights, meta)["sha256"],
+            "config": json.loads(json.dumps(cfg.to_dict(), default=str))}
+
+
+def stale_reason(out_dir: str | Path, specialist_id: str, identity: dict[str, Any]) -> str | None:
+    """Why the complete run in ``out_dir/specialist_id`` is not one of ``identity`` (another base
+    model, other settings), or None when it is."""
+    doc = json.loads((Path(out_dir) / specialist_id / "metrics.json").read_text(encoding="utf-8"))
+    reasons = []
+    if (doc.get("base") or {}).get("sha256") != identity["base_sha256"]:
+        reasons.append("another base model")
+    saved = doc.get("config") or {}
+    changed = sorted(k for k in set(saved) | set(identity["config"]) if saved.get(k) != identity["config"].get(k))
+    if changed:
+        reasons.append(f"other settings ({', '.join(changed)})")
+    return "; ".join(reasons) or None
+
+__all__ = ["SpecialistResult", "train_specialist", "build_config", "is_complete", "run_identity", "stale_reason",
+           "SimplexError"]

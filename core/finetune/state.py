@@ -50,23 +50,49 @@ def _diff(saved: dict[str, Any], now: dict[str, Any]) -> list[str]:
     return [f"{k}={saved.get(k)!r} -> {now.get(k)!r}" for k in keys if saved.get(k) != now.get(k)]
 
 
-def check_identity(path: Path, saved: dict[str, Any], now: dict[str, Any]) -> None:
-    """Raise :class:`ResumeError` naming what differs between a checkpoint and this run."""
+def identity_mismatch(saved: dict[str, Any], now: dict[str, Any]) -> tuple[str, str] | None:
+    """``(part, what differs)`` between a checkpoint's identity and this run's, or None; ``part`` is
+    ``base``, ``data`` or ``config``."""
     sb, nb = saved.get("base", {}), now.get("base", {})
     if sb.get("vocab_size") is not None and nb.get("vocab_size") is not None and sb["vocab_size"] != nb["vocab_size"]:
-        raise ResumeError(f"{path}: the checkpoint's adapter was trained on a base with a vocabulary of "
-                          f"{sb['vocab_size']} tokens, this base has {nb['vocab_size']}; use the same --base or "
-                          "start without --resume")
+        return "base", (f"the checkpoint's adapter was trained on a base with a vocabulary of {sb['vocab_size']} "
+                        f"tokens, this base has {nb['vocab_size']}")
     if sb != nb:
-        raise ResumeError(f"{path}: the checkpoint was made with another base model ({'; '.join(_diff(sb, nb))}); "
-                          "use the same --base or start without --resume")
+        return "base", f"the checkpoint was made with another base model ({'; '.join(_diff(sb, nb))})"
     if saved.get("data") != now.get("data"):
-        raise ResumeError(f"{path}: the checkpoint was made with other training data (the tokenized train/val "
-                          "sets differ); use the same --data / seed or start without --resume")
+        return "data", "the checkpoint was made with other training data (the tokenized train/val sets differ)"
     diff = _diff(saved.get("config", {}), now.get("config", {}))
     if diff:
-        raise ResumeError(f"{path}: the checkpoint was made with other training settings ({'; '.join(diff)}); "
-                          "use the same settings or start without --resume")
+        return "config", f"the checkpoint was made with other training settings ({'; '.join(diff)})"
+    return None
+
+
+_ADVICE = {"base": "use the same --base or start without --resume",
+           "data": "use the same --data / seed or start without --resume",
+           "config": "use the same settings or start without --resume"}
+
+
+def check_identity(path: Path, saved: dict[str, Any], now: dict[str, Any]) -> None:
+    """Raise :class:`ResumeError` naming what differs between a checkpoint and this run."""
+    found = identity_mismatch(saved, now)
+    if found is not None:
+        part, why = found
+        raise ResumeError(f"{path}: {why}; {_ADVICE[part]}")
+
+
+def checkpoint_mismatch(path: Path, identity: dict[str, Any]) -> str | None:
+    """Why the checkpoint at ``path`` cannot continue this run (unreadable, another version, another
+    base, data or settings), or None when it can; restores nothing."""
+    from simplex_training.checkpoint import load_checkpoint
+
+    try:
+        _, state = load_checkpoint(path)
+    except SimplexError as exc:
+        return str(exc)
+    if state.get("version") != VERSION or "identity" not in state:
+        return f"{path}: not a fine-tuning checkpoint of this version"
+    found = identity_mismatch(state["identity"], identity)
+    return None if found is None else f"{path}: {found[1]}"
 
 
 def load_state(path: Path, identity: dict[str, Any], model: Any, opt: Any,

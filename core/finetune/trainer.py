@@ -40,7 +40,7 @@ import numpy as np
 from simplex_training.errors import DataError
 from simplex_training.finetune.batches import Tokenized, collate, epoch_batches, eval_batches, fingerprint
 from simplex_training.finetune.config import FinetuneConfig
-from simplex_training.finetune.state import load_state, save_state, truncate_log
+from simplex_training.finetune.state import checkpoint_mismatch, load_state, save_state, truncate_log
 
 Progress = Callable[[int, dict[str, Any]], None]
 CHECKPOINT = "checkpoint.npz"
@@ -101,13 +101,16 @@ def _generators(model: Any) -> dict[str, np.random.Generator]:
 
 
 def finetune(model: Any, train: list[Tokenized], val: list[Tokenized], cfg: FinetuneConfig, *, pad_id: int,
-             work_dir: str | Path, resume: bool = False, base_info: dict[str, Any] | None = None,
+             work_dir: str | Path, resume: bool | str = False, base_info: dict[str, Any] | None = None,
              progress: Progress | None = None, log: Callable[[str], None] = lambda m: None,
              on_start: Callable[[], None] | None = None) -> FinetuneResult:
     """Train ``model`` (a :class:`~simplex_training.lora.apply.LoRAModel`) on ``train``; see the module doc.
 
-    Writes ``work_dir/train_log.jsonl`` and ``work_dir/checkpoints/checkpoint.npz``. ``on_start`` is
-    called once the checkpoint (if resuming) has been accepted, before anything is written.
+    Writes ``work_dir/train_log.jsonl`` and ``work_dir/checkpoints/checkpoint.npz``. ``resume=True``
+    continues from that checkpoint (a :class:`ResumeError` if it belongs to another base, data or
+    settings); ``resume="auto"`` continues from it when it fits and otherwise starts from step 0,
+    saying why (``train-all`` uses this). ``on_start`` is called once the checkpoint (if resuming)
+    has been accepted, before anything is written.
     """
     from simplex_training.engine.optim import AdamW, clip_grad_norm
     from simplex_training.finetune.lr_control import make_control
@@ -133,6 +136,11 @@ def finetune(model: Any, train: list[Tokenized], val: list[Tokenized], cfg: Fine
     resumed_from = None
     if resume and not ckpt.exists():
         log(f"no checkpoint in {ckpt.parent}; starting from step 0")
+    if resume == "auto" and ckpt.exists():
+        why = checkpoint_mismatch(ckpt, identity)
+        if why is not None:
+            log(f"not resuming: {why}; starting from step 0")
+            resume = False
     if resume and ckpt.exists():
         arrays, saved = load_state(ckpt, identity, model, opt, _generators(model))
         st = _State(**saved["progress"])

@@ -122,6 +122,30 @@ def test_train_all_records_a_failure_and_goes_on(tiny_base, tmp_path, register_p
         train_all(["sentimnt_analysis"], out_dir=tmp_path)
 
 
+
+def test_train_all_trains_again_what_another_base_or_other_settings_made(tiny_base, tmp_path):
+    """A complete result is reused only for the same base (content hash) and settings."""
+    from simplex_training.finetune.pipeline import run_identity
+
+    train_all(["sentiment_analysis"], out_dir=tmp_path, base=tiny_base, steps=2, config_overrides=SMALL)
+    metrics_path = tmp_path / "sentiment_analysis" / "metrics.json"
+    doc = json.loads(metrics_path.read_text())
+    assert doc["base"]["sha256"] == run_identity(base=tiny_base)["base_sha256"]
+    logs = []
+    again = train_all(["sentiment_analysis"], out_dir=tmp_path, base=tiny_base, steps=3, config_overrides=SMALL,
+                      log=logs.append)
+    assert again["skipped"] == [] and json.loads(metrics_path.read_text())["config"]["steps"] == 3
+    assert any("other settings (steps)" in m and "training it again" in m for m in logs), logs
+    doc = json.loads(metrics_path.read_text())
+    doc["base"]["sha256"] = "0" * 16  # as if another base had made it
+    metrics_path.write_text(json.dumps(doc))
+    logs.clear()
+    again = train_all(["sentiment_analysis"], out_dir=tmp_path, base=tiny_base, steps=3, config_overrides=SMALL,
+                      log=logs.append)
+    assert again["skipped"] == [] and any("another base model" in m for m in logs), logs
+    same = train_all(["sentiment_analysis"], out_dir=tmp_path, base=tiny_base, steps=3, config_overrides=SMALL)
+    assert same["skipped"] == ["sentiment_analysis"]
+
 def test_train_all_runs_specialists_in_processes(tiny_base, tmp_path):
     doc = train_all(["sentiment_analysis", "spam_detection"], parallel=2, out_dir=tmp_path, base=tiny_base, steps=2,
                     config_overrides=SMALL)

@@ -114,6 +114,34 @@ def test_resume_refuses_other_settings_or_vocabulary(tiny_parts, items, tmp_path
         run(tiny_parts, (items[0][:-1], items[1]), tmp_path, cfg, resume=True, base_info={"vocab_size": 512})
 
 
+
+def test_resume_auto_continues_a_fitting_checkpoint_and_starts_over_otherwise(tiny_parts, items, tmp_path):
+    """``resume="auto"`` (what train-all uses): the same run continues from its checkpoint; a run with
+    other settings says why it does not and starts from step 0 instead of failing."""
+    cfg = FinetuneConfig(steps=8, batch_size=8, eval_every=2, checkpoint_every=4, patience=0)
+    full, _ = run(tiny_parts, items, tmp_path / "full", cfg)
+
+    def kill_at_6(step, rec):
+        if step == 6:
+            raise Killed
+
+    with pytest.raises(Killed):
+        run(tiny_parts, items, tmp_path / "cut", cfg, progress=kill_at_6)
+    logs = []
+    resumed, res = run(tiny_parts, items, tmp_path / "cut", cfg, resume="auto", log=logs.append)
+    assert res.resumed_from == 4 and res.steps == 8
+    a, b = full.adapter_state_dict(), resumed.adapter_state_dict()
+    assert all(np.array_equal(a[k], b[k]) for k in a)
+    other = FinetuneConfig(steps=8, batch_size=8, eval_every=2, checkpoint_every=4, patience=0, lr=1e-3)
+    logs.clear()
+    _, res = run(tiny_parts, items, tmp_path / "cut", other, resume="auto", log=logs.append)
+    assert res.resumed_from is None and res.steps == 8
+    assert any(m.startswith("not resuming:") and "lr=0.002 -> 0.001" in m and "step 0" in m for m in logs), logs
+    (tmp_path / "cut" / "checkpoints" / "checkpoint.npz").write_bytes(b"not a checkpoint")
+    logs.clear()
+    _, res = run(tiny_parts, items, tmp_path / "cut", cfg, resume="auto", log=logs.append)
+    assert res.resumed_from is None and any("damaged" in m for m in logs), logs
+
 def test_config_validation():
     with pytest.raises(ConfigError, match="unknown fine-tuning setting.*learning_rate"):
         FinetuneConfig.from_dict({"learning_rate": 1})
