@@ -151,14 +151,15 @@ def train_all(ids: Sequence[str], parallel: int = 1, out_dir: str | Path = "runs
     results: dict[str, dict[str, Any]] = {}
     todo = []
     for sid in dict.fromkeys(ids):
-        why = stale_reason(out, sid, identity) if is_complete(out, sid) else "incomplete"
-        if why is None:
+        complete = is_complete(out, sid)
+        why = stale_reason(out, sid, identity) if complete else None
+        if why is not None:
+            log(f"{sid}: its results in {out / sid} were made with {why}; training it again")
+        if complete and why is None:
             results[sid] = _from_metrics(out, sid)
             if on_result:
                 on_result(results[sid])
         else:
-            if why != "incomplete":
-                log(f"{sid}: its results in {out / sid} were made with {why}; training it again")
             todo.append(sid)
     if parallel == 1 or len(todo) <= 1:
         for sid in todo:

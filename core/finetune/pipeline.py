@@ -155,7 +155,6 @@ def is_complete(out_dir: str | Path, specialist_id: str) -> bool:
     return bool(isinstance(doc, dict) and doc.get("complete")) and all((folder / f).exists() for f in RUN_FILES)
 
 
-
 def run_identity(*, base: str | Path | None = None, config_overrides: dict[str, Any] | None = None,
                  steps: int | None = None, epochs: float | None = None, seed: int | None = None,
                  schedule: str | None = None) -> dict[str, Any]:
@@ -181,6 +180,7 @@ def stale_reason(out_dir: str | Path, specialist_id: str, identity: dict[str, An
     if changed:
         reasons.append(f"other settings ({', '.join(changed)})")
     return "; ".join(reasons) or None
+
 
 __all__ = ["SpecialistResult", "train_specialist", "build_config", "is_complete", "run_identity", "stale_reason",
            "SimplexError"]
