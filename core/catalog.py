@@ -104,6 +104,9 @@ class CatalogEntry(BaseModel):
     lora_preset: Literal["simple", "standard", "complex", "code"]
     # refinements of the preset measured on the embedded base (keys of LORA_PRESETS entries)
     lora_overrides: dict[str, Any] = {}
+    # fine-tuning defaults measured for this entry (FinetuneConfig fields, e.g. token_budget); a
+    # config file and command-line options override them
+    training: dict[str, Any] = {}
     size_class: Literal["small", "medium", "large"]
     original_model_size: str | None = None
     generator: str = Field(min_length=1)
@@ -131,6 +134,17 @@ class CatalogEntry(BaseModel):
         unknown = sorted(set(v) - set(LORA_PRESETS["simple"]))
         if unknown:
             raise ValueError(f"unknown LoRA setting(s) {unknown} (known: {sorted(LORA_PRESETS['simple'])})")
+        return v
+
+    @field_validator("training")
+    @classmethod
+    def _valid_training(cls, v: dict[str, Any]) -> dict[str, Any]:
+        from simplex_training.finetune.config import ConfigError, FinetuneConfig
+
+        try:
+            FinetuneConfig.from_dict(v)
+        except ConfigError as exc:
+            raise ValueError(str(exc)) from None
         return v
 
     @property
@@ -230,10 +244,11 @@ def check_cross_references(specialists: Any, generators: Any) -> None:
 
 def catalog_markdown(entries: list[CatalogEntry]) -> str:
     """The catalog as a Markdown table (``simplex-train list --markdown``; docs/catalog.md)."""
-    lines = ["| id | category | task | LoRA | thresholds | labels |", "|---|---|---|---|---|---|"]
+    lines = ["| id | category | task | LoRA | training | thresholds | labels |", "|---|---|---|---|---|---|---|"]
     for e in sorted(entries, key=lambda e: (e.category, e.id)):
         thr = ", ".join(f"{m.name} {'≥' if m.higher_is_better else '≤'} {m.threshold:g}" for m in e.metrics)
         labels = ", ".join(e.labels) if e.labels else ""
         lora = e.lora_preset + "".join(f" ({k}: {v})" for k, v in e.lora_overrides.items())
-        lines.append(f"| `{e.id}` | {e.category} | {e.task_type.value} | {lora} | {thr} | {labels} |")
+        training = ", ".join(f"{k}: {v}" for k, v in e.training.items())
+        lines.append(f"| `{e.id}` | {e.category} | {e.task_type.value} | {lora} | {training} | {thr} | {labels} |")
     return "\n".join(lines) + "\n"

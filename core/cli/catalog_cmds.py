@@ -83,6 +83,9 @@ def show(specialist_id: str, as_json: bool, seed: int) -> None:
     click.echo(f"  category: {entry.category}   task: {entry.task_type.value}   size: {entry.size_class}")
     lora = entry.lora
     click.echo(f"  LoRA preset: {entry.lora_preset} (r={lora['rank']}, alpha={lora['alpha']}, targets={','.join(lora['targets'])})")
+    if entry.training:
+        click.echo("  training: " + ", ".join(f"{k}={v}" for k, v in entry.training.items())
+                   + " (the catalog's defaults for it; --config and options override them)")
     if entry.labels:
         click.echo(f"  labels: {', '.join(entry.labels)}")
     for m in entry.metrics:

@@ -55,7 +55,8 @@ def check_schedule(value: str | None) -> str | None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("runs"),
               show_default=True, help="Output directory; files go to OUT/ID/.")
 @click.option("--steps", type=click.IntRange(min=1), default=None,
-              help="Optimizer steps (default: enough for about 500k training tokens).")
+              help="Optimizer steps (default: enough for the specialist's token budget, about 500k "
+                   "training tokens unless its catalog entry sets more).")
 @click.option("--epochs", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Train for this many passes over the data instead of --steps.")
 @click.option("--seed", type=click.IntRange(min=0), default=None, help="Seed of data, initialisation, order.")
@@ -84,9 +85,10 @@ def train(specialist_id: str, base: Path | None, data: Path | None, skip_bad: bo
 
     if steps is not None and epochs is not None:
         raise click.UsageError("give --steps or --epochs, not both")
-    get_host().registry("specialists")[specialist_id]  # unknown id: exit 2 with suggestions before any work
+    entry = get_host().registry("specialists")[specialist_id]  # unknown id: exit 2 with suggestions before any work
     overrides = load_config_file(config_file) if config_file else {}
-    cfg = build_config(overrides, steps=steps, epochs=epochs, seed=seed, schedule=schedule)
+    build_config(overrides, steps=steps, epochs=epochs, seed=seed, schedule=schedule,
+                 defaults=entry.training)  # bad settings: an error before any work
     with contextlib.ExitStack() as stack:
         bar: list = []
 
@@ -97,6 +99,7 @@ def train(specialist_id: str, base: Path | None, data: Path | None, skip_bad: bo
             bar[0](step, rec)
 
         result = train_specialist(specialist_id, base=base, data=data, out_dir=out_dir, resume=resume,
-                                  config_overrides=cfg.to_dict(), skip_bad=skip_bad, progress=update,
+                                  config_overrides=overrides, steps=steps, epochs=epochs, seed=seed,
+                                  schedule=schedule, skip_bad=skip_bad, progress=update,
                                   log=lambda m: click.echo(m, err=True))
     print_report(result.metrics, result.out_dir)

@@ -135,7 +135,7 @@ def train_all(ids: Sequence[str], parallel: int = 1, out_dir: str | Path = "runs
     ``kwargs`` go to :func:`~simplex_training.finetune.pipeline.train_specialist` (``base``,
     ``steps``, ``seed``, ``config_overrides``...). Unknown ids raise before anything starts.
     """
-    from simplex_training.finetune.pipeline import is_complete, run_identity, stale_reason
+    from simplex_training.finetune.pipeline import base_hash, is_complete, run_identity, stale_reason
     from simplex_training.pluginmanager import get_host
 
     if parallel < 1:
@@ -145,14 +145,16 @@ def train_all(ids: Sequence[str], parallel: int = 1, out_dir: str | Path = "runs
         registry[sid]  # UnknownNameError with suggestions
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    identity = run_identity(**{k: kwargs.get(k) for k in ("base", "config_overrides", "steps", "epochs", "seed",
-                                                          "schedule")})
+    settings = {k: kwargs.get(k) for k in ("base", "config_overrides", "steps", "epochs", "seed", "schedule")}
+    base_sha256 = base_hash(kwargs.get("base"))
     kwargs = {"resume": "auto", **kwargs}
     results: dict[str, dict[str, Any]] = {}
     todo = []
     for sid in dict.fromkeys(ids):
         complete = is_complete(out, sid)
-        why = stale_reason(out, sid, identity) if complete else None
+        why = None
+        if complete:
+            why = stale_reason(out, sid, run_identity(sid, base_sha256=base_sha256, **settings))
         if why is not None:
             log(f"{sid}: its results in {out / sid} were made with {why}; training it again")
         if complete and why is None:

@@ -36,10 +36,30 @@ class SpecialistResult:
     files: dict[str, Path] = field(default_factory=dict)
 
 
+LENGTH_KEYS = ("steps", "epochs", "token_budget")  # one choice: how long to train
+
+
+def merge_settings(defaults: dict[str, Any] | None, overrides: dict[str, Any] | None) -> dict[str, Any]:
+    """``defaults`` (a catalog entry's ``training``) updated with ``overrides``. ``lora`` mappings
+    merge key by key; when ``overrides`` says how long to train (steps, epochs or token_budget), none
+    of the defaults' length settings is kept."""
+    data, overrides = dict(defaults or {}), dict(overrides or {})
+    if any(overrides.get(k) is not None for k in LENGTH_KEYS):
+        for k in LENGTH_KEYS:
+            data.pop(k, None)
+    if isinstance(data.get("lora"), dict) and isinstance(overrides.get("lora"), dict):
+        overrides["lora"] = {**data["lora"], **overrides["lora"]}
+    return {**data, **overrides}
+
+
 def build_config(overrides: dict[str, Any] | None = None, *, steps: int | None = None, epochs: float | None = None,
-                 seed: int | None = None, schedule: str | None = None) -> FinetuneConfig:
-    """Defaults <- ``overrides`` (a config file's mapping) <- explicit arguments."""
-    data = dict(overrides or {})
+                 seed: int | None = None, schedule: str | None = None,
+                 defaults: dict[str, Any] | None = None) -> FinetuneConfig:
+    """Built-in defaults <- ``defaults`` (the catalog entry's ``training``) <- ``overrides`` (a config
+    file's mapping) <- explicit arguments."""
+    data = merge_settings(defaults, overrides)
+    if steps is not None or epochs is not None:
+        data.pop("token_budget", None)
     if steps is not None:
         data["steps"], data["epochs"] = steps, None
     elif epochs is not None:
@@ -89,7 +109,8 @@ def train_specialist(specialist_id: str, base: str | Path | None = None, data: s
 
     started = time.perf_counter()
     entry = get_host().registry("specialists")[specialist_id]
-    cfg = build_config(config_overrides, steps=steps, epochs=epochs, seed=seed, schedule=schedule)
+    cfg = build_config(config_overrides, steps=steps, epochs=epochs, seed=seed, schedule=schedule,
+                       defaults=entry.training)
     base_path = resolve_base(base)
     config, weights, tok, base_meta = load_base(base_path)
     out = Path(out_dir) / specialist_id
@@ -155,17 +176,28 @@ def is_complete(out_dir: str | Path, specialist_id: str) -> bool:
     return bool(isinstance(doc, dict) and doc.get("complete")) and all((folder / f).exists() for f in RUN_FILES)
 
 
-def run_identity(*, base: str | Path | None = None, config_overrides: dict[str, Any] | None = None,
-                 steps: int | None = None, epochs: float | None = None, seed: int | None = None,
-                 schedule: str | None = None) -> dict[str, Any]:
-    """What a finished run's ``metrics.json`` records about its inputs, for these arguments: the
-    base's content hash (as in checkpoints) and every setting (``train-all`` compares the two)."""
+def run_identity(specialist_id: str, *, base: str | Path | None = None,
+                 config_overrides: dict[str, Any] | None = None, steps: int | None = None,
+                 epochs: float | None = None, seed: int | None = None, schedule: str | None = None,
+                 base_sha256: str | None = None) -> dict[str, Any]:
+    """What a finished run of ``specialist_id`` records in ``metrics.json`` about its inputs, for
+    these arguments: the base's content hash (as in checkpoints; computed unless ``base_sha256`` is
+    given) and every setting, the entry's training defaults included (``train-all`` compares them)."""
+    from simplex_training.pluginmanager import get_host
+
+    entry = get_host().registry("specialists")[specialist_id]
+    cfg = build_config(config_overrides, steps=steps, epochs=epochs, seed=seed, schedule=schedule,
+                       defaults=entry.training)
+    return {"base_sha256": base_sha256 or base_hash(base),
+            "config": json.loads(json.dumps(cfg.to_dict(), default=str))}
+
+
+def base_hash(base: str | Path | None = None) -> str:
+    """The content hash of the weights of ``base`` (None: the embedded base), as metrics.json records it."""
     from simplex_training.finetune.artifacts import base_info, load_base, resolve_base
 
-    cfg = build_config(config_overrides, steps=steps, epochs=epochs, seed=seed, schedule=schedule)
     config, weights, _, meta = load_base(resolve_base(base))
-    return {"base_sha256": base_info(config, weights, meta)["sha256"],
-            "config": json.loads(json.dumps(cfg.to_dict(), default=str))}
+    return base_info(config, weights, meta)["sha256"]
 
 
 def stale_reason(out_dir: str | Path, specialist_id: str, identity: dict[str, Any]) -> str | None:
@@ -182,5 +214,5 @@ def stale_reason(out_dir: str | Path, specialist_id: str, identity: dict[str, An
     return "; ".join(reasons) or None
 
 
-__all__ = ["SpecialistResult", "train_specialist", "build_config", "is_complete", "run_identity", "stale_reason",
-           "SimplexError"]
+__all__ = ["SpecialistResult", "train_specialist", "build_config", "merge_settings", "is_complete", "run_identity",
+           "base_hash", "stale_reason", "SimplexError"]

@@ -161,7 +161,10 @@ def search(specialist_id: str, budget: int, *, parallel: int = 1, steps: int = 4
     if budget < 1 or parallel < 1 or steps < 1:
         raise ConfigError("budget, parallel and steps must be >= 1")
     entry = get_host().registry("specialists")[specialist_id]
-    base_settings = {k: v for k, v in (config_overrides or {}).items() if k not in ("steps", "epochs")}
+    from simplex_training.finetune.pipeline import merge_settings
+
+    settings = merge_settings(entry.training, config_overrides)  # the entry's training defaults, then --config
+    base_settings = {k: v for k, v in settings.items() if k not in ("steps", "epochs")}
     cfg = FinetuneConfig.from_dict(base_settings)
     from simplex_training.catalog import LORA_PRESETS
 

@@ -130,3 +130,13 @@ def test_lora_overrides_refine_the_preset_and_unknown_keys_fail():
     bad = GOOD.replace("lora_preset: simple", "lora_preset: simple\n    lora_overrides: {rnak: 4}")
     with pytest.raises(CatalogError, match="lora_overrides.*rnak"):
         load_catalog_text(bad, "demo.yaml")
+
+
+def test_training_defaults_are_checked_like_a_config_file():
+    entry = load_catalog_text(GOOD.replace("size_class: small", "size_class: small\n    training: {token_budget: 1000000}"),
+                              "demo.yaml")[0]
+    assert entry.training == {"token_budget": 1000000}
+    for bad, message in (("{token_budgt: 5}", "field 'training'.*unknown fine-tuning setting.*token_budgt"),
+                         ("{token_budget: 0}", "field 'training'.*token_budget must be >= 1")):
+        with pytest.raises(CatalogError, match=f"demo.yaml: entry 'demo_one': {message}"):
+            load_catalog_text(GOOD.replace("size_class: small", f"size_class: small\n    training: {bad}"), "demo.yaml")

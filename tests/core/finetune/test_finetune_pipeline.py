@@ -130,7 +130,7 @@ def test_train_all_trains_again_what_another_base_or_other_settings_made(tiny_ba
     train_all(["sentiment_analysis"], out_dir=tmp_path, base=tiny_base, steps=2, config_overrides=SMALL)
     metrics_path = tmp_path / "sentiment_analysis" / "metrics.json"
     doc = json.loads(metrics_path.read_text())
-    assert doc["base"]["sha256"] == run_identity(base=tiny_base)["base_sha256"]
+    assert doc["base"]["sha256"] == run_identity("sentiment_analysis", base=tiny_base)["base_sha256"]
     logs = []
     again = train_all(["sentiment_analysis"], out_dir=tmp_path, base=tiny_base, steps=3, config_overrides=SMALL,
                       log=logs.append)
@@ -145,6 +145,36 @@ def test_train_all_trains_again_what_another_base_or_other_settings_made(tiny_ba
     assert again["skipped"] == [] and any("another base model" in m for m in logs), logs
     same = train_all(["sentiment_analysis"], out_dir=tmp_path, base=tiny_base, steps=3, config_overrides=SMALL)
     assert same["skipped"] == ["sentiment_analysis"]
+
+
+class _BudgetedPlugin:
+    """A specialist whose catalog entry carries its own training defaults."""
+
+    @hookimpl
+    def register_specialists(self, register) -> None:  # noqa: ANN001
+        register({"id": "budgeted_sentiment", "name": "Budgeted", "category": "testing", "description": "d",
+                  "task_type": "classification", "lora_preset": "simple", "size_class": "small",
+                  "generator": "sentiment_analysis", "labels": ["positive", "negative", "neutral", "mixed"],
+                  "metrics": [{"name": "accuracy", "threshold": 0.5}],
+                  "training": {"steps": 3, "eval_examples": 2, "lr": 0.003}})
+
+
+def test_catalog_training_defaults_apply_and_options_override_them(tiny_base, tmp_path, register_plugin):
+    from simplex_training.finetune.pipeline import build_config
+
+    register_plugin(_BudgetedPlugin(), "test.budgeted")
+    doc = train_all(["budgeted_sentiment"], out_dir=tmp_path, base=tiny_base, config_overrides=SMALL)
+    saved = json.loads((tmp_path / "budgeted_sentiment" / "metrics.json").read_text())["config"]
+    assert (saved["steps"], saved["lr"], saved["eval_examples"]) == (3, 0.003, 4)  # entry, entry, config file
+    assert doc["failed"] == []
+    again = train_all(["budgeted_sentiment"], out_dir=tmp_path, base=tiny_base, config_overrides=SMALL)
+    assert again["skipped"] == ["budgeted_sentiment"]  # the entry's defaults are part of the run's identity
+    defaults = {"steps": 3, "lr": 0.003, "lora": {"rank": 4}}
+    assert build_config({"epochs": 2.0}, defaults=defaults).steps is None  # one length choice, the user's
+    assert build_config({"token_budget": 9}, defaults=defaults).to_dict()["steps"] is None
+    merged = build_config({"lora": {"alpha": 8}}, steps=5, defaults=defaults)
+    assert (merged.steps, merged.lr, merged.lora) == (5, 0.003, {"rank": 4, "alpha": 8})
+
 
 def test_train_all_runs_specialists_in_processes(tiny_base, tmp_path):
     doc = train_all(["sentiment_analysis", "spam_detection"], parallel=2, out_dir=tmp_path, base=tiny_base, steps=2,
