@@ -71,6 +71,16 @@ def test_catalog_doc_matches_the_catalog():
     assert table == catalog_markdown(list(builtin_catalog().values())), "regenerate with `simplex-train list --markdown`"
 
 
+def test_every_catalog_entry_field_is_documented_for_plugin_authors():
+    from simplex_training.catalog import CatalogEntry
+
+    text = (DOCS / "plugins.md").read_text()
+    table = text.split("### Catalog entry fields", 1)[1].split("\n\n", 2)[1]
+    documented = set(re.findall(r"^\| `([a-z_]+)`", table, flags=re.M))
+    documented |= {"name", "description"}  # one row: `name`, `description`
+    assert set(CatalogEntry.model_fields) - {"source"} == documented
+
+
 def test_relative_links_in_docs_resolve():
     root = DOCS.parent
     broken = []
