@@ -22,6 +22,10 @@ stagnation, reheat and a stop rule); ``schedule_options`` tunes the last two (ke
 :data:`SCHEDULE_OPTIONS`, meanings in :mod:`simplex_training.finetune.lr_control` and
 :mod:`simplex_training.finetune.anneal_state`).
 
+A catalog entry's ``training`` mapping replaces these defaults for its specialist (for example
+``token_budget: 1000000`` for the 19 specialists measured to need it; docs/results.md); a config file
+and command-line options override it (:func:`simplex_training.finetune.pipeline.build_config`).
+
 ``lora`` overrides fields of the catalog preset (``rank``, ``alpha``, ``dropout``, ``targets``,
 ``exclude``, ``rslora``, ``quantize_base``, ``init``); ``lora_preset`` replaces the entry's preset.
 """
