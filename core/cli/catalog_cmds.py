@@ -20,6 +20,8 @@ def entry_row(entry) -> dict:  # noqa: ANN001
         "category": entry.category,
         "task_type": entry.task_type.value,
         "lora_preset": entry.lora_preset,
+        "lora": entry.lora,
+        "training": entry.training,
         "size_class": entry.size_class,
         "generator": entry.generator,
         "labels": entry.labels,

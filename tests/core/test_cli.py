@@ -60,6 +60,14 @@ def test_show_prints_two_samples():
     assert len(data["samples"]) == 2 and data["plugin"] == "specialists.sentiment_analysis"
 
 
+
+def test_show_prints_an_entrys_training_defaults_only_when_it_has_some():
+    assert "training: token_budget=1000000" in run("show", "clinical_ner").stdout
+    assert "training:" not in run("show", "sentiment_analysis").stdout
+    data = json.loads(run("show", "clinical_ner", "--json").stdout)
+    assert data["training"] == {"token_budget": 1000000} and data["lora"]["rank"] == 16
+
+
 @pytest.mark.parametrize("args", [("show", "sentimnt_analysis"), ("generate", "sentimnt_analysis", "-n", "5")])
 def test_unknown_id_exits_2_with_suggestion(args):
     proc = run(*args, check=False)
