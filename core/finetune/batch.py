@@ -152,9 +152,7 @@ def train_all(ids: Sequence[str], parallel: int = 1, out_dir: str | Path = "runs
     todo = []
     for sid in dict.fromkeys(ids):
         complete = is_complete(out, sid)
-        why = None
-        if complete:
-            why = stale_reason(out, sid, run_identity(sid, base_sha256=base_sha256, **settings))
+        why = stale_reason(out, sid, run_identity(sid, base_sha256=base_sha256, **settings)) if complete else None
         if why is not None:
             log(f"{sid}: its results in {out / sid} were made with {why}; training it again")
         if complete and why is None:

@@ -153,6 +153,7 @@ def search(specialist_id: str, budget: int, *, parallel: int = 1, steps: int = 4
            on_trial: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
     """Search ``budget`` trials (module docstring); returns ``{"best", "trials", "files", ...}``."""
     from simplex_training.finetune.config import ConfigError, FinetuneConfig
+    from simplex_training.finetune.pipeline import merge_settings
     from simplex_training.finetune.search_report import write_reports
     from simplex_training.pluginmanager import get_host
 
@@ -161,8 +162,6 @@ def search(specialist_id: str, budget: int, *, parallel: int = 1, steps: int = 4
     if budget < 1 or parallel < 1 or steps < 1:
         raise ConfigError("budget, parallel and steps must be >= 1")
     entry = get_host().registry("specialists")[specialist_id]
-    from simplex_training.finetune.pipeline import merge_settings
-
     settings = merge_settings(entry.training, config_overrides)  # the entry's training defaults, then --config
     base_settings = {k: v for k, v in settings.items() if k not in ("steps", "epochs")}
     cfg = FinetuneConfig.from_dict(base_settings)

@@ -60,7 +60,6 @@ def test_show_prints_two_samples():
     assert len(data["samples"]) == 2 and data["plugin"] == "specialists.sentiment_analysis"
 
 
-
 def test_show_prints_an_entrys_training_defaults_only_when_it_has_some():
     assert "training: token_budget=1000000" in run("show", "clinical_ner").stdout
     assert "training:" not in run("show", "sentiment_analysis").stdout
