@@ -21,11 +21,14 @@ PRESETS = ("default", "tiny")
 @click.option("--steps", type=click.IntRange(min=1), default=None, help="Override the first stage's steps.")
 @click.option("--reading/--no-reading", default=True, show_default=True,
               help="Run the second, reading stage (copying and look-up lessons) after the first.")
+@click.option("--numeracy-steps", type=click.IntRange(min=0), default=None,
+              help="Steps of a numeracy phase (arithmetic, comparisons, dates, multi-field records) after "
+                   "the reading phases; 0: none. Default: the preset's (none for default, as in the shipped base).")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--resume/--no-resume", default=True, show_default=True, help="Continue from WORK/checkpoint.npz.")
 @click.option("--install", is_flag=True, help="Copy the result into the package as the embedded base.")
-def pretrain(work: Path, output: Path | None, preset: str, steps: int | None, reading: bool, seed: int,
-             resume: bool, install: bool) -> None:
+def pretrain(work: Path, output: Path | None, preset: str, steps: int | None, reading: bool, numeracy_steps: int | None,
+             seed: int, resume: bool, install: bool) -> None:
     """Pretrain a small llama base on the general synthetic corpus and write it as GGUF."""
     from dataclasses import replace
 
@@ -37,6 +40,8 @@ def pretrain(work: Path, output: Path | None, preset: str, steps: int | None, re
         cfg = replace(cfg, steps=steps)
     if not reading:
         cfg = replace(cfg, reading=None)
+    elif numeracy_steps is not None:
+        cfg = replace(cfg, reading=cfg.reading.with_numeracy(numeracy_steps))
     output = output or work / "base.gguf"
     with training_progress(cfg.total_steps, "pretrain") as update:
         summary = run_pretrain(cfg, work, output, resume=resume, log=lambda m: click.echo(m, err=True), progress=update)

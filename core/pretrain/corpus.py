@@ -195,3 +195,12 @@ def reading_kinds() -> tuple[list[Callable], list[Callable]]:
     docs = list(DOCUMENT_KINDS.values()) + 2 * list(READING_DOCUMENT_KINDS.values())
     less = list(LESSON_KINDS.values()) + 2 * list(READING_LESSON_KINDS.values())
     return docs, less
+
+
+def numeracy_kinds() -> tuple[list[Callable], list[Callable]]:
+    """(document kinds, lesson kinds) of the reading stage's numeracy phase: everything of the
+    reading corpus plus the numeracy material, its lessons weighted three times."""
+    from simplex_training.pretrain.corpus_numeracy import NUMERACY_DOCUMENT_KINDS, NUMERACY_LESSON_KINDS
+
+    docs, less = reading_kinds()
+    return docs + 2 * list(NUMERACY_DOCUMENT_KINDS.values()), less + 3 * list(NUMERACY_LESSON_KINDS.values())

@@ -15,7 +15,7 @@ import hashlib
 import json
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ class Phase:
     lr: float
     min_lr: float
     warmup_steps: int
+    corpus: str = "reading"  # the token stream its batches come from: "reading" or "numeracy"
 
 
 @dataclass
@@ -44,32 +45,57 @@ class ReadingStage:
     corpus_chars: int = 40_000_000
     lesson_fraction: float = 0.6
     batch_size: int = 8
+    numeracy_chars: int = 16_000_000  # the "numeracy" corpus of later phases (reading material kept in it)
+    numeracy_lesson_fraction: float = 0.7
     phases: tuple[Phase, ...] = (Phase(13000, 1e-3, 1e-4, 200), Phase(5000, 5e-4, 5e-5, 100))
+
+    def __post_init__(self) -> None:
+        self.phases = tuple(p if isinstance(p, Phase) else Phase(**p) for p in self.phases)
+        bad = sorted({p.corpus for p in self.phases} - {"reading", "numeracy"})
+        if bad:
+            raise ValueError(f"unknown pretraining corpus {bad[0]!r} in a phase (known: reading, numeracy)")
 
     @property
     def steps(self) -> int:
         return sum(p.steps for p in self.phases)
 
+    def with_numeracy(self, steps: int) -> ReadingStage:
+        """This stage's reading phases followed by one numeracy phase of ``steps`` steps (none for 0),
+        with the last reading phase's learning rates and warm-up."""
+        reading = tuple(p for p in self.phases if p.corpus == "reading")
+        last = reading[-1]
+        extra = (Phase(steps, last.lr, last.min_lr, last.warmup_steps, "numeracy"),) if steps else ()
+        return replace(self, phases=reading + extra)
+
+    def phase_at(self, step: int) -> tuple[Phase, int]:
+        """The phase ``step`` steps into this stage falls in, and the step within that phase."""
+        for p in self.phases:
+            if step < p.steps:
+                return p, step
+            step -= p.steps
+        raise ValueError(f"step {step} is past the reading stage")
+
     def lr_at(self, step: int) -> float:
         """Learning rate at ``step`` steps into this stage."""
         from simplex_training.engine.lr_schedules import CosineSchedule
 
-        for p in self.phases:
-            if step < p.steps:
-                return CosineSchedule(p.lr, total_steps=p.steps, warmup_steps=p.warmup_steps, min_lr=p.min_lr)(step)
-            step -= p.steps
-        raise ValueError(f"step {step} is past the reading stage")
+        p, k = self.phase_at(step)
+        return CosineSchedule(p.lr, total_steps=p.steps, warmup_steps=p.warmup_steps, min_lr=p.min_lr)(k)
 
     def entered(self, step: int) -> dict:
-        """The settings a checkpoint ``step`` steps into this stage depends on: the corpus and every
-        phase begun by then."""
+        """The settings a checkpoint ``step`` steps into this stage depends on: every phase begun by
+        then and the corpora those phases read."""
         begun, start = [], 0
         for p in self.phases:
             if start >= step:
                 break
             begun.append(asdict(p))
             start += p.steps
-        d = {k: v for k, v in asdict(self).items() if k != "phases"}
+        d = {"batch_size": self.batch_size}
+        if any(p["corpus"] == "reading" for p in begun):
+            d |= {"corpus_chars": self.corpus_chars, "lesson_fraction": self.lesson_fraction}
+        if any(p["corpus"] == "numeracy" for p in begun):
+            d |= {"numeracy_chars": self.numeracy_chars, "numeracy_lesson_fraction": self.numeracy_lesson_fraction}
         return json.loads(json.dumps(d | {"phases": begun}))
 
 
@@ -108,18 +134,23 @@ class PretrainConfig:
         return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
-def corpus_items(cfg: PretrainConfig, reading: bool = False) -> list[tuple[str, str | None]]:
+def corpus_items(cfg: PretrainConfig, corpus: str = "first") -> list[tuple[str, str | None]]:
     """(text, None) documents and (prompt, response) lessons, interleaved deterministically: the
-    first stage's corpus, or with ``reading`` the reading stage's (other seeds, more kinds)."""
-    from simplex_training.pretrain.corpus import documents, lessons, reading_kinds
+    first stage's corpus, or the reading stage's ``"reading"`` or ``"numeracy"`` corpus (other seeds,
+    more kinds)."""
+    from simplex_training.pretrain.corpus import documents, lessons, numeracy_kinds, reading_kinds
 
-    if reading:
-        seed, chars, fraction = cfg.seed + 1000, cfg.reading.corpus_chars, cfg.reading.lesson_fraction
-        doc_kinds, lesson_kinds = reading_kinds()
-        docs, less = documents(seed, kinds=doc_kinds), lessons(seed, kinds=lesson_kinds)
-    else:
+    if corpus == "first":
         seed, chars, fraction = cfg.seed, cfg.corpus_chars, cfg.lesson_fraction
         docs, less = documents(seed), lessons(seed)
+    else:
+        if corpus == "reading":
+            seed, chars, fraction = cfg.seed + 1000, cfg.reading.corpus_chars, cfg.reading.lesson_fraction
+            doc_kinds, lesson_kinds = reading_kinds()
+        else:
+            seed, chars = cfg.seed + 2000, cfg.reading.numeracy_chars
+            fraction, (doc_kinds, lesson_kinds) = cfg.reading.numeracy_lesson_fraction, numeracy_kinds()
+        docs, less = documents(seed, kinds=doc_kinds), lessons(seed, kinds=lesson_kinds)
     rng = np.random.default_rng(seed)
     items, total = [], 0
     while total < chars:
@@ -179,23 +210,26 @@ def _encode_items(tok, items: list[tuple[str, str | None]]) -> tuple[np.ndarray,
     return np.asarray(ids, dtype=np.uint16), np.asarray(starts, dtype=np.int64)
 
 
-def build_reading_tokens(cfg: PretrainConfig, tok, work: Path, log: Callable[[str], None]):  # noqa: ANN001, ANN201
-    """The reading stage's token stream and item offsets (built once, reused while unchanged)."""
+def build_reading_tokens(cfg: PretrainConfig, tok, work: Path, log: Callable[[str], None],  # noqa: ANN001, ANN201
+                         corpus: str = "reading"):
+    """A reading-stage corpus's token stream and item offsets (built once, reused while unchanged)."""
     from simplex_training.atomic import atomic_write, atomic_write_text
 
-    corpus = [cfg.fingerprint(), cfg.reading.corpus_chars, cfg.reading.lesson_fraction]
-    key = hashlib.sha256(json.dumps(corpus).encode()).hexdigest()[:16]
-    stamp, path = work / "reading.fingerprint", work / "reading_tokens.npz"
+    r = cfg.reading
+    settings = ([r.corpus_chars, r.lesson_fraction] if corpus == "reading"
+                else [corpus, r.numeracy_chars, r.numeracy_lesson_fraction])
+    key = hashlib.sha256(json.dumps([cfg.fingerprint(), *settings]).encode()).hexdigest()[:16]
+    stamp, path = work / f"{corpus}.fingerprint", work / f"{corpus}_tokens.npz"
     if stamp.exists() and stamp.read_text() == key:
         with np.load(path) as z:
             return z["tokens"], z["starts"]
     t0 = time.perf_counter()
-    items = corpus_items(cfg, reading=True)
+    items = corpus_items(cfg, corpus)
     tokens, starts = _encode_items(tok, items)
     with atomic_write(path, "wb") as fh:
         np.savez(fh, tokens=tokens, starts=starts)
     atomic_write_text(stamp, key)
-    log(f"reading corpus: {len(items):,} items, {tokens.size:,} tokens in {time.perf_counter() - t0:.0f}s")
+    log(f"{corpus} corpus: {len(items):,} items, {tokens.size:,} tokens in {time.perf_counter() - t0:.0f}s")
     return tokens, starts
 
 
@@ -228,7 +262,8 @@ def pretrain(cfg: PretrainConfig, work: str | Path, output: str | Path, resume: 
     work = Path(work)
     work.mkdir(parents=True, exist_ok=True)
     tok, tokens = build_tokens(cfg, work, log)
-    reading = build_reading_tokens(cfg, tok, work, log) if cfg.reading else None
+    streams = {c: build_reading_tokens(cfg, tok, work, log, c)
+               for c in dict.fromkeys(p.corpus for p in cfg.reading.phases)} if cfg.reading else {}
     model = LlamaModel(cfg.model, seed=cfg.seed)
     decay = [p for n, p in model.named_weights().items() if p.ndim == 2]
     no_decay = [p for n, p in model.named_weights().items() if p.ndim < 2]
@@ -252,7 +287,8 @@ def pretrain(cfg: PretrainConfig, work: str | Path, output: str | Path, resume: 
                 x, y = batch_at(tokens, cfg.seed, step, cfg.batch_size, cfg.seq_len)
                 lr = sched(step)
             else:
-                x, y = batch_from_starts(*reading, cfg.seed, step, cfg.reading.batch_size, cfg.seq_len)
+                phase, _ = cfg.reading.phase_at(step - cfg.steps)
+                x, y = batch_from_starts(*streams[phase.corpus], cfg.seed, step, cfg.reading.batch_size, cfg.seq_len)
                 lr = cfg.reading.lr_at(step - cfg.steps)
             opt.lr = lr
             loss = model.loss(x, y)
@@ -278,9 +314,9 @@ def pretrain(cfg: PretrainConfig, work: str | Path, output: str | Path, resume: 
                 logf.flush()
     finally:
         logf.close()
+    stream_sizes = {f"{c}_tokens": int(streams[c][0].size) if c in streams else 0 for c in ("reading", "numeracy")}
     summary = {"steps": step, "tokens_seen": tokens_seen, "final_loss": last_loss, "train_seconds": round(elapsed, 1),
-               "seed": cfg.seed, "corpus_tokens": int(tokens.size),
-               "reading_tokens": int(reading[0].size) if reading else 0, "config": asdict(cfg)}
+               "seed": cfg.seed, "corpus_tokens": int(tokens.size), **stream_sizes, "config": asdict(cfg)}
     write_llama_gguf(output, cfg.model, model.state_dict(), tok, dtype=cfg.dtype, name="simplex-base",
                      extra_metadata={"simplex.pretrain.summary": json.dumps(summary)})
     return summary
@@ -317,6 +353,7 @@ def tiny_config(seed: int = 0) -> PretrainConfig:
         model=LlamaConfig(vocab_size=512, dim=64, n_layers=2, n_heads=4, n_kv_heads=2, ffn_dim=128, context_length=128),
         corpus_chars=200_000, tokenizer_chars=100_000, steps=30, seq_len=64, batch_size=4, checkpoint_every=10,
         warmup_steps=5, lr=3e-3, min_lr=3e-4,
-        dtype="f32", reading=ReadingStage(corpus_chars=60_000, batch_size=4,
-                                                 phases=(Phase(5, 1e-3, 1e-4, 2), Phase(3, 5e-4, 5e-5, 1))),
+        dtype="f32", reading=ReadingStage(corpus_chars=60_000, batch_size=4, numeracy_chars=30_000,
+                                                 phases=(Phase(5, 1e-3, 1e-4, 2), Phase(3, 5e-4, 5e-5, 1),
+                                                         Phase(2, 5e-4, 5e-5, 1, corpus="numeracy"))),
     )

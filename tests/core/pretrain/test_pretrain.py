@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from simplex_training.pretrain.corpus import DOCUMENT_KINDS, LESSON_KINDS, documents, lessons
-from simplex_training.pretrain.run import Phase, batch_at, batch_from_starts, pretrain, tiny_config
+from simplex_training.pretrain.run import Phase, PretrainConfig, ReadingStage, batch_at, batch_from_starts, pretrain, tiny_config
 
 
 def test_corpus_is_deterministic_and_varied():
@@ -66,19 +66,19 @@ def _same_weights(a, b):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("kill", [9, 15, 18])  # in the first stage, the first and second reading phases
+@pytest.mark.parametrize("kill", [9, 15, 18, 21])  # first stage, reading phases 1 and 2, numeracy phase
 def test_tiny_pretrain_resume_is_exact_and_llamacpp_generates(tmp_path, kill):
     from llama_cpp import Llama
 
     cfg = replace(tiny_config(0), steps=12, checkpoint_every=4)
-    assert cfg.total_steps == 20
+    assert cfg.total_steps == 22
     full = pretrain(cfg, tmp_path / "a", tmp_path / "a.gguf", log=lambda m: None)
     with pytest.raises(Stop):
         pretrain(cfg, tmp_path / "b", tmp_path / "b.gguf", log=lambda m: None, progress=_kill_at(kill))
     assert not (tmp_path / "b.gguf").exists()
     resumed = pretrain(cfg, tmp_path / "b", tmp_path / "b.gguf", log=lambda m: None)
     assert resumed["final_loss"] == full["final_loss"] and resumed["tokens_seen"] == full["tokens_seen"]
-    assert full["steps"] == 20 and full["reading_tokens"] > 0
+    assert full["steps"] == 22 and full["reading_tokens"] > 0 and full["numeracy_tokens"] > 0
     assert _same_weights(tmp_path / "a.gguf", tmp_path / "b.gguf")
     assert full["final_loss"] < 6.0  # below uniform (ln 512 = 6.24): it learned something
     llm = Llama(str(tmp_path / "a.gguf"), n_ctx=128, verbose=False)
@@ -108,7 +108,7 @@ def test_a_phase_added_after_a_finished_run_continues_it(tmp_path):
     pretrain(one, tmp_path / "w", tmp_path / "one.gguf", log=lambda m: None)
     more = pretrain(cfg, tmp_path / "w", tmp_path / "more.gguf", log=lambda m: None)
     direct = pretrain(cfg, tmp_path / "d", tmp_path / "direct.gguf", log=lambda m: None)
-    assert more["steps"] == direct["steps"] == 12 and more["final_loss"] == direct["final_loss"]
+    assert more["steps"] == direct["steps"] == 14 and more["final_loss"] == direct["final_loss"]
     assert _same_weights(tmp_path / "more.gguf", tmp_path / "direct.gguf")
     changed = replace(cfg.reading, phases=(Phase(5, 2e-3, 1e-4, 2),) + cfg.reading.phases[1:])
     with pytest.raises(ValueError, match="another configuration"):
@@ -117,11 +117,37 @@ def test_a_phase_added_after_a_finished_run_continues_it(tmp_path):
 
 def test_reading_phases_schedule_the_learning_rate():
     stage = tiny_config(0).reading
-    assert stage.steps == 8
+    assert stage.steps == 10
     assert stage.lr_at(0) == pytest.approx(5e-4) and stage.lr_at(1) == pytest.approx(1e-3)  # warm-up of phase 1
     assert stage.lr_at(5) == pytest.approx(5e-4)  # phase 2 starts after its 1 warm-up step at its peak
+    assert stage.phase_at(8) == (stage.phases[2], 0) and stage.phases[2].corpus == "numeracy"
     with pytest.raises(ValueError):
-        stage.lr_at(8)
+        stage.lr_at(10)
+
+
+def test_a_phase_names_a_known_corpus():
+    with pytest.raises(ValueError, match="unknown pretraining corpus 'maths'"):
+        ReadingStage(phases=(Phase(5, 1e-3, 1e-4, 2, corpus="maths"),))
+
+
+def test_numeracy_phases_read_their_own_stream(tmp_path):
+    """The numeracy corpus is built beside the reading one, from other items, and a checkpoint made
+    before the numeracy phase does not depend on the numeracy corpus's settings."""
+    from simplex_training.pretrain.run import build_reading_tokens, build_tokens, corpus_items
+
+    cfg = tiny_config(0)
+    reading, numeracy = corpus_items(cfg, "reading"), corpus_items(cfg, "numeracy")
+    assert any("column.\n" in t + "\n" for t, p in numeracy)
+    assert not any("column.\n" in t + "\n" for t, p in reading)
+    tok, _ = build_tokens(cfg, tmp_path, log=lambda m: None)
+    r_tokens, _ = build_reading_tokens(cfg, tok, tmp_path, lambda m: None, "reading")
+    n_tokens, _ = build_reading_tokens(cfg, tok, tmp_path, lambda m: None, "numeracy")
+    assert (tmp_path / "numeracy_tokens.npz").exists() and r_tokens.size != n_tokens.size
+    assert [p.corpus for p in PretrainConfig().reading.phases] == ["reading", "reading"]  # the shipped base's
+    assert cfg.reading.with_numeracy(0).phases == cfg.reading.phases[:2]
+    assert cfg.reading.with_numeracy(7).phases[2] == Phase(7, 5e-4, 5e-5, 1, "numeracy")
+    other = replace(cfg.reading, numeracy_chars=99)
+    assert other.entered(8) == cfg.reading.entered(8) and other.entered(9) != cfg.reading.entered(9)
 
 
 def test_reading_batches_start_at_items():
@@ -138,7 +164,8 @@ def test_changed_config_refuses_to_resume(tmp_path):
         pretrain(replace(cfg, lr=1e-2), tmp_path / "w", tmp_path / "m2.gguf", log=lambda m: None)
 
 
-@pytest.mark.parametrize("flag, steps", [("--reading", 11), ("--no-reading", 3)])
+@pytest.mark.parametrize("flag, steps", [("--reading", 13), ("--no-reading", 3), ("--numeracy-steps=0", 11),
+                                         ("--numeracy-steps=4", 15)])
 def test_cli_runs_or_skips_the_reading_stage(tmp_path, flag, steps):
     import json
 
@@ -150,5 +177,6 @@ def test_cli_runs_or_skips_the_reading_stage(tmp_path, flag, steps):
                                        str(tmp_path / "w")])
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout[result.stdout.index("{"):])
-    assert summary["steps"] == steps and (summary["reading_tokens"] > 0) == (flag == "--reading")
+    assert summary["steps"] == steps and (summary["reading_tokens"] > 0) == (flag != "--no-reading")
+    assert (summary["numeracy_tokens"] > 0) == (flag in ("--reading", "--numeracy-steps=4"))
     assert (tmp_path / "w" / "base.gguf").exists()
