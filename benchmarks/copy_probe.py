@@ -1,11 +1,13 @@
 """Can a base model copy from its prompt? Held-out reading lessons, scored two ways.
 
 For each lesson kind of the pretraining reading stage (span, list, record, table, compute, clean,
-after), 20 lessons made with seeds the corpus never used: greedy answers scored by exact match, and
+after) and, with ``--numeracy``, of its numeracy phase (signed, ratio, compare, extreme, above,
+column, dates, roles, titlecase, plain_amount), 20 lessons made with seeds the corpus never used:
+greedy answers scored by exact match, and
 the mean per-token negative log-likelihood of the right answer given the prompt (teacher-forced),
 which shows progress before exact answers do.
 
-    python benchmarks/copy_probe.py core/assets/base.gguf runs/pretrain/base.gguf --json out.json
+    python benchmarks/copy_probe.py core/assets/base.gguf runs/pretrain/base.gguf --numeracy --json out.json
 """
 
 from __future__ import annotations
@@ -22,22 +24,24 @@ from simplex_training.gguf.reader import read_llama_gguf
 from simplex_training.model.generate import generate
 from simplex_training.model.llama import LlamaModel
 from simplex_training.pretrain.corpus import _faker
+from simplex_training.pretrain.corpus_numeracy import NUMERACY_LESSON_KINDS
 from simplex_training.pretrain.corpus_reading import READING_LESSON_KINDS
 from simplex_training.tokenizer.chat import encode_example, encode_prompt, end_id
 
 PER_KIND = 20
 
 
-def probe_lessons(seed: int = 777) -> list[tuple[str, str, str]]:
+def probe_lessons(seed: int = 777, numeracy: bool = False) -> list[tuple[str, str, str]]:
     r, f = random.Random(f"probe:{seed}"), _faker(seed)
-    return [(kind, *make(r, f)) for kind, make in READING_LESSON_KINDS.items() for _ in range(PER_KIND)]
+    kinds = READING_LESSON_KINDS | (NUMERACY_LESSON_KINDS if numeracy else {})
+    return [(kind, *make(r, f)) for kind, make in kinds.items() for _ in range(PER_KIND)]
 
 
 def probe(path: str | Path, lessons: list[tuple[str, str, str]]) -> dict:
     cfg, weights, tok, _ = read_llama_gguf(path)
     model = LlamaModel(cfg, weights={k: np.asarray(v, np.float32) for k, v in weights.items()})
     stops = [end_id(tok), tok.eos_id]
-    outs = generate(model, [encode_prompt(tok, p) for _, p, _ in lessons], 48, stop_ids=stops)
+    outs = generate(model, [encode_prompt(tok, p) for _, p, _ in lessons], 96, stop_ids=stops)
     exact: dict[str, int] = {}
     nll: dict[str, list[float]] = {}
     with no_grad():
@@ -56,16 +60,17 @@ def probe(path: str | Path, lessons: list[tuple[str, str, str]]) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("bases", nargs="+", help="GGUF base models")
+    ap.add_argument("--numeracy", action="store_true", help="also probe the numeracy phase's lesson kinds")
     ap.add_argument("--json", type=Path, help="also write the results here")
     args = ap.parse_args()
-    lessons = probe_lessons()
+    lessons = probe_lessons(numeracy=args.numeracy)
     results = []
     for path in args.bases:
         res = probe(path, lessons)
         results.append(res)
         print(f"{path}: exact {res['exact_total']}/{len(lessons)}")
-        for kind in READING_LESSON_KINDS:
-            print(f"  {kind:8s} exact {res['exact'][kind]:2d}/{PER_KIND}  answer NLL {res['answer_nll'][kind]:.3f}")
+        for kind in res["exact"]:
+            print(f"  {kind:12s} exact {res['exact'][kind]:2d}/{PER_KIND}  answer NLL {res['answer_nll'][kind]:.3f}")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
 
