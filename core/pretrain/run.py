@@ -40,14 +40,17 @@ class ReadingStage:
     """Continued pretraining on the reading corpus (:mod:`simplex_training.pretrain.corpus_reading`):
     runs after the first stage's ``steps`` with the same tokenizer and optimizer state, in one or
     more phases (each re-warms and decays the learning rate); its batches start at item boundaries
-    so lessons are seen whole."""
+    so lessons are seen whole. A phase reads the reading corpus or the numeracy corpus
+    (:mod:`simplex_training.pretrain.corpus_numeracy` added to the reading material); the shipped base
+    ran two reading phases, then one numeracy phase."""
 
     corpus_chars: int = 40_000_000
     lesson_fraction: float = 0.6
     batch_size: int = 8
     numeracy_chars: int = 16_000_000  # the "numeracy" corpus of later phases (reading material kept in it)
     numeracy_lesson_fraction: float = 0.7
-    phases: tuple[Phase, ...] = (Phase(13000, 1e-3, 1e-4, 200), Phase(5000, 5e-4, 5e-5, 100))
+    phases: tuple[Phase, ...] = (Phase(13000, 1e-3, 1e-4, 200), Phase(5000, 5e-4, 5e-5, 100),
+                                 Phase(6000, 5e-4, 5e-5, 100, corpus="numeracy"))
 
     def __post_init__(self) -> None:
         self.phases = tuple(p if isinstance(p, Phase) else Phase(**p) for p in self.phases)

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from simplex_training.pretrain.corpus import DOCUMENT_KINDS, LESSON_KINDS, documents, lessons
-from simplex_training.pretrain.run import Phase, PretrainConfig, ReadingStage, batch_at, batch_from_starts, pretrain, tiny_config
+from simplex_training.pretrain.run import (Phase, PretrainConfig, ReadingStage, batch_at, batch_from_starts, pretrain,
+                                          tiny_config)
 
 
 def test_corpus_is_deterministic_and_varied():
@@ -143,7 +144,7 @@ def test_numeracy_phases_read_their_own_stream(tmp_path):
     r_tokens, _ = build_reading_tokens(cfg, tok, tmp_path, lambda m: None, "reading")
     n_tokens, _ = build_reading_tokens(cfg, tok, tmp_path, lambda m: None, "numeracy")
     assert (tmp_path / "numeracy_tokens.npz").exists() and r_tokens.size != n_tokens.size
-    assert [p.corpus for p in PretrainConfig().reading.phases] == ["reading", "reading"]  # the shipped base's
+    assert [p.corpus for p in PretrainConfig().reading.phases] == ["reading", "reading", "numeracy"]  # shipped
     assert cfg.reading.with_numeracy(0).phases == cfg.reading.phases[:2]
     assert cfg.reading.with_numeracy(7).phases[2] == Phase(7, 5e-4, 5e-5, 1, "numeracy")
     other = replace(cfg.reading, numeracy_chars=99)
