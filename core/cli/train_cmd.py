@@ -9,7 +9,10 @@ import click
 
 
 def print_comparison(comparison: dict, evaluation: dict | None = None) -> None:
-    """One line per catalog metric: base -> specialist, threshold, PASS/FAIL."""
+    """One line per catalog metric: base -> specialist, threshold, PASS/FAIL; then the answer tokens the
+    specialist rarely gets right, if any."""
+    from simplex_training.finetune.token_loss import describe
+
     for name, row in comparison["metrics"].items():
         before = "-" if row["before"] is None else f"{row['before']:.3f}"
         after = "-" if row["after"] is None else f"{row['after']:.3f}"
@@ -19,6 +22,9 @@ def print_comparison(comparison: dict, evaluation: dict | None = None) -> None:
     err = (evaluation or {}).get("after", {}).get("error")
     if err:
         click.echo(f"  evaluation: {err}")
+    hard = describe((evaluation or {}).get("hard_tokens") or [])
+    if hard:
+        click.echo(f"  {hard}")
 
 
 def print_report(metrics: dict, out: Path) -> None:

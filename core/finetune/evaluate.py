@@ -9,7 +9,8 @@ is not generated for (its output is empty, counted in ``prompts_too_long``).
 "Before" is the same model with every adapter disabled (the base alone), "after" with the adapters
 on, on the same examples; the catalog entry's evaluator scores both and
 :func:`simplex_training.metrics.report.compare` applies the thresholds. The token-level test loss
-is reported too when tokenized test items are given.
+is reported too when tokenized test items are given, with the specialist's hardest answer tokens
+(:mod:`simplex_training.finetune.token_loss`) as ``hard_tokens``.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ def evaluate_before_after(entry: CatalogEntry, lora_model: Any, tok: SPMTokenize
                           pad_id: int | None = None, margin: int = 16, batch_size: int = 16,
                           n_samples: int = 5) -> dict[str, Any]:
     """Metrics of the base (adapters off) and the specialist (on) with the threshold comparison."""
+    from simplex_training.finetune.token_loss import hardest_tokens, token_loss_sums
     from simplex_training.finetune.trainer import validation_loss
     from simplex_training.metrics.report import compare
 
@@ -84,6 +86,11 @@ def evaluate_before_after(entry: CatalogEntry, lora_model: Any, tok: SPMTokenize
             if test_items:
                 runs[label][0]["test_loss"] = validation_loss(lora_model, list(test_items),
                                                               tok.eos_id if pad_id is None else pad_id, batch_size)
+            if test_items and enabled:
+                vocab = getattr(lora_model, "model", lora_model).config.vocab_size
+                sums, counts = token_loss_sums(lora_model, test_items, tok.eos_id if pad_id is None else pad_id,
+                                               batch_size, vocab)
+                result["hard_tokens"] = hardest_tokens(sums, counts, tok)
         finally:
             lora_model.set_enabled(True)
     before, after = runs["before"][0], runs["after"][0]

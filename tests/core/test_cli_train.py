@@ -54,6 +54,8 @@ def test_train_writes_every_file(trained):
     assert metrics["complete"] and metrics["config"]["schedule"] == "linear" and metrics["config"]["seed"] == 1
     assert set(metrics["comparison"]["metrics"]) == {"accuracy", "macro_f1"} and metrics["training"]["steps"] == 3
     assert "accuracy" in proc.stdout and "files in" in proc.stdout
+    hard = metrics["hard_tokens"]  # after 3 steps the tiny model misses most answer tokens
+    assert hard[0]["mean_loss"] >= 1.0 and f"{hard[0]['piece']!r} {hard[0]['mean_loss']:.2f}" in proc.stdout
     assert (out / "loss.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "FROM ./merged.gguf" in (out / "Modelfile").read_text()
     assert json.loads((out / "adapter_config.json").read_text())["r"] == 8  # the catalog's "simple" preset

@@ -36,6 +36,8 @@ def test_user_jsonl_of_mixed_formats_trains_and_exports(tiny_base, tmp_path):
                                                                                            "sentiment_analysis")
     assert res.metrics["n_test"] >= 1  # only the prompt/completion rows are scored by generation
     assert "accuracy" in res.metrics["after"] and "test_loss" in res.metrics["after"]
+    hard = res.metrics["hard_tokens"]  # the specialist's answer tokens with the highest mean test loss
+    assert hard and [h["mean_loss"] for h in hard] == sorted((h["mean_loss"] for h in hard), reverse=True)
     with pytest.raises(DataError, match="line 37"):
         train_specialist("sentiment_analysis", base=tiny_base, data=data, out_dir=tmp_path / "o2", steps=1,
                          config_overrides=SMALL)
