@@ -261,12 +261,16 @@ def pretrain(cfg: PretrainConfig, work: str | Path, output: str | Path, resume: 
     from simplex_training.engine.optim import AdamW, clip_grad_norm
     from simplex_training.gguf.writer import write_llama_gguf
     from simplex_training.model.llama import LlamaModel
+    from simplex_training.pretrain.coverage import describe as describe_coverage
+    from simplex_training.pretrain.coverage import token_counts, vocabulary_coverage
 
     work = Path(work)
     work.mkdir(parents=True, exist_ok=True)
     tok, tokens = build_tokens(cfg, work, log)
     streams = {c: build_reading_tokens(cfg, tok, work, log, c)
                for c in dict.fromkeys(p.corpus for p in cfg.reading.phases)} if cfg.reading else {}
+    coverage = vocabulary_coverage(tok, token_counts(tok, [tokens, *(s[0] for s in streams.values())]))
+    log(describe_coverage(coverage))
     model = LlamaModel(cfg.model, seed=cfg.seed)
     decay = [p for n, p in model.named_weights().items() if p.ndim == 2]
     no_decay = [p for n, p in model.named_weights().items() if p.ndim < 2]
@@ -319,7 +323,8 @@ def pretrain(cfg: PretrainConfig, work: str | Path, output: str | Path, resume: 
         logf.close()
     stream_sizes = {f"{c}_tokens": int(streams[c][0].size) if c in streams else 0 for c in ("reading", "numeracy")}
     summary = {"steps": step, "tokens_seen": tokens_seen, "final_loss": last_loss, "train_seconds": round(elapsed, 1),
-               "seed": cfg.seed, "corpus_tokens": int(tokens.size), **stream_sizes, "config": asdict(cfg)}
+               "seed": cfg.seed, "corpus_tokens": int(tokens.size), **stream_sizes, "vocabulary_coverage": coverage,
+               "config": asdict(cfg)}
     write_llama_gguf(output, cfg.model, model.state_dict(), tok, dtype=cfg.dtype, name="simplex-base",
                      extra_metadata={"simplex.pretrain.summary": json.dumps(summary)})
     return summary

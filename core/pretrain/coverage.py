@@ -1,0 +1,47 @@
+"""How much of the vocabulary the pretraining corpora exercise.
+
+A token that never occurs in the corpora is never a target, so its (tied) embedding row stays near
+its initial value, and a LoRA adapter fine-tuned on the base later barely learns to emit it
+(docs/base-model.md, "What it can do"). ``pretrain`` logs this count and keeps it in its summary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from simplex_training.tokenizer.spm import SPMTokenizer
+
+RARE = 10  # occurrences below which a token counts as rare
+
+
+def token_counts(tok: SPMTokenizer, streams: Iterable[np.ndarray]) -> np.ndarray:
+    """Occurrences of every token id over the token arrays ``streams``."""
+    counts = np.zeros(tok.vocab_size, dtype=np.int64)
+    for ids in streams:
+        counts += np.bincount(np.asarray(ids, dtype=np.int64).ravel(), minlength=tok.vocab_size)[: tok.vocab_size]
+    return counts
+
+
+def _is_byte(piece: str) -> bool:
+    return len(piece) == 6 and piece.startswith("<0x") and piece.endswith(">")
+
+
+def vocabulary_coverage(tok: SPMTokenizer, counts: np.ndarray, examples: int = 20) -> dict[str, Any]:
+    """Learned pieces and byte tokens that never (or rarely) occur, given :func:`token_counts`."""
+    special = {tok.bos_id, tok.eos_id, tok.unk_id} | {i for i, p in enumerate(tok.pieces) if p.startswith("<|")}
+    byte_ids = [i for i, p in enumerate(tok.pieces) if _is_byte(p)]
+    learned = [i for i in range(len(tok.pieces)) if i not in special and not _is_byte(tok.pieces[i])]
+    never = [i for i in learned if counts[i] == 0]
+    return {"learned_pieces": len(learned), "pieces_never": len(never),
+            "pieces_rare": sum(1 for i in learned if 0 < counts[i] < RARE),
+            "byte_tokens": len(byte_ids), "bytes_never": sum(1 for i in byte_ids if counts[i] == 0),
+            "never_examples": [tok.pieces[i] for i in never[:examples]]}
+
+
+def describe(cov: dict[str, Any]) -> str:
+    return (f"vocabulary coverage: {cov['pieces_never']:,} of {cov['learned_pieces']:,} learned pieces never occur "
+            f"in the corpora and {cov['pieces_rare']:,} fewer than {RARE} times; {cov['bytes_never']} of "
+            f"{cov['byte_tokens']} byte tokens never occur (their embedding rows stay untrained)")
