@@ -34,9 +34,8 @@ def token_loss_sums(model: Any, items: Sequence[Tokenized], pad_id: int, batch_s
         with no_grad():
             for batch in eval_batches(list(items), batch_size):
                 x, y, _ = collate(batch, pad_id)
-                logits = np.asarray(model(x).data, dtype=np.float64)  # (B, T, V)
                 scored = y != IGNORE
-                z = logits[scored]  # (N, V)
+                z = np.asarray(model(x).data[scored], dtype=np.float64)  # (N, V): scored positions only
                 tgt = y[scored]
                 top = z.max(axis=1, keepdims=True)
                 lse = np.log(np.exp(z - top).sum(axis=1)) + top[:, 0]
