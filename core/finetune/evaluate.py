@@ -75,6 +75,7 @@ def evaluate_before_after(entry: CatalogEntry, lora_model: Any, tok: SPMTokenize
     from simplex_training.metrics.report import compare
 
     result: dict[str, Any] = {"n_test": len(examples)}
+    pad = tok.eos_id if pad_id is None else pad_id
     runs: dict[str, tuple[dict[str, Any], list[str]]] = {}
     for label, enabled in (("before", False), ("after", True)):
         lora_model.set_enabled(enabled)
@@ -84,12 +85,10 @@ def evaluate_before_after(entry: CatalogEntry, lora_model: Any, tok: SPMTokenize
             else:
                 runs[label] = ({"error": "no test examples with a prompt and a response to generate for"}, [])
             if test_items:
-                runs[label][0]["test_loss"] = validation_loss(lora_model, list(test_items),
-                                                              tok.eos_id if pad_id is None else pad_id, batch_size)
+                runs[label][0]["test_loss"] = validation_loss(lora_model, list(test_items), pad, batch_size)
             if test_items and enabled:
                 vocab = getattr(lora_model, "model", lora_model).config.vocab_size
-                sums, counts = token_loss_sums(lora_model, test_items, tok.eos_id if pad_id is None else pad_id,
-                                               batch_size, vocab)
+                sums, counts = token_loss_sums(lora_model, test_items, pad, batch_size, vocab)
                 result["hard_tokens"] = hardest_tokens(sums, counts, tok)
         finally:
             lora_model.set_enabled(True)
