@@ -146,13 +146,13 @@ def corpus_items(cfg: PretrainConfig, corpus: str = "first") -> list[tuple[str, 
     if corpus == "first":
         seed, chars, fraction = cfg.seed, cfg.corpus_chars, cfg.lesson_fraction
         docs, less = documents(seed), lessons(seed)
-    else:
-        if corpus == "reading":
-            seed, chars, fraction = cfg.seed + 1000, cfg.reading.corpus_chars, cfg.reading.lesson_fraction
-            doc_kinds, lesson_kinds = reading_kinds()
-        else:
-            seed, chars = cfg.seed + 2000, cfg.reading.numeracy_chars
-            fraction, (doc_kinds, lesson_kinds) = cfg.reading.numeracy_lesson_fraction, numeracy_kinds()
+    elif corpus == "reading":
+        seed, chars, fraction = cfg.seed + 1000, cfg.reading.corpus_chars, cfg.reading.lesson_fraction
+        doc_kinds, lesson_kinds = reading_kinds()
+        docs, less = documents(seed, kinds=doc_kinds), lessons(seed, kinds=lesson_kinds)
+    else:  # numeracy
+        seed, chars, fraction = cfg.seed + 2000, cfg.reading.numeracy_chars, cfg.reading.numeracy_lesson_fraction
+        doc_kinds, lesson_kinds = numeracy_kinds()
         docs, less = documents(seed, kinds=doc_kinds), lessons(seed, kinds=lesson_kinds)
     rng = np.random.default_rng(seed)
     items, total = [], 0
