@@ -71,11 +71,11 @@ def evaluate_before_after(entry: CatalogEntry, lora_model: Any, tok: SPMTokenize
                           n_samples: int = 5) -> dict[str, Any]:
     """Metrics of the base (adapters off) and the specialist (on) with the threshold comparison."""
     from simplex_training.finetune.token_loss import hardest_tokens, token_loss_sums
-    from simplex_training.finetune.trainer import validation_loss
     from simplex_training.metrics.report import compare
 
     result: dict[str, Any] = {"n_test": len(examples)}
     pad = tok.eos_id if pad_id is None else pad_id
+    vocab = getattr(lora_model, "model", lora_model).config.vocab_size
     runs: dict[str, tuple[dict[str, Any], list[str]]] = {}
     for label, enabled in (("before", False), ("after", True)):
         lora_model.set_enabled(enabled)
@@ -84,12 +84,11 @@ def evaluate_before_after(entry: CatalogEntry, lora_model: Any, tok: SPMTokenize
                 runs[label] = score(entry, lora_model, tok, examples, margin=margin, batch_size=batch_size)
             else:
                 runs[label] = ({"error": "no test examples with a prompt and a response to generate for"}, [])
-            if test_items:
-                runs[label][0]["test_loss"] = validation_loss(lora_model, list(test_items), pad, batch_size)
-            if test_items and enabled:
-                vocab = getattr(lora_model, "model", lora_model).config.vocab_size
+            if test_items:  # one pass gives the test loss and, for the specialist, its hardest tokens
                 sums, counts = token_loss_sums(lora_model, test_items, pad, batch_size, vocab)
-                result["hard_tokens"] = hardest_tokens(sums, counts, tok)
+                runs[label][0]["test_loss"] = float(sums.sum() / counts.sum()) if counts.sum() else float("nan")
+                if enabled:
+                    result["hard_tokens"] = hardest_tokens(sums, counts, tok)
         finally:
             lora_model.set_enabled(True)
     before, after = runs["before"][0], runs["after"][0]
