@@ -24,11 +24,14 @@ PRESETS = ("default", "tiny")
 @click.option("--numeracy-steps", type=click.IntRange(min=0), default=None,
               help="Steps of the numeracy phase (arithmetic, comparisons, dates, multi-field records) "
                    "after the reading phases; 0: none. Default: the preset's (6,000 for default, as shipped).")
+@click.option("--coverage-steps", type=click.IntRange(min=0), default=None,
+              help="Steps of the coverage phase (every piece and byte of the vocabulary made a target) "
+                   "at the end; 0: none. Default: the preset's (2,000 for default, as shipped).")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--resume/--no-resume", default=True, show_default=True, help="Continue from WORK/checkpoint.npz.")
 @click.option("--install", is_flag=True, help="Copy the result into the package as the embedded base.")
 def pretrain(work: Path, output: Path | None, preset: str, steps: int | None, reading: bool, numeracy_steps: int | None,
-             seed: int, resume: bool, install: bool) -> None:
+             coverage_steps: int | None, seed: int, resume: bool, install: bool) -> None:
     """Pretrain a small llama base on the general synthetic corpus and write it as GGUF."""
     from dataclasses import replace
 
@@ -40,8 +43,10 @@ def pretrain(work: Path, output: Path | None, preset: str, steps: int | None, re
         cfg = replace(cfg, steps=steps)
     if not reading:
         cfg = replace(cfg, reading=None)
-    elif numeracy_steps is not None:
-        cfg = replace(cfg, reading=cfg.reading.with_numeracy(numeracy_steps))
+    else:
+        for corpus, n in (("numeracy", numeracy_steps), ("coverage", coverage_steps)):
+            if n is not None:
+                cfg = replace(cfg, reading=cfg.reading.with_phase(corpus, n))
     output = output or work / "base.gguf"
     with training_progress(cfg.total_steps, "pretrain") as update:
         summary = run_pretrain(cfg, work, output, resume=resume, log=lambda m: click.echo(m, err=True), progress=update)

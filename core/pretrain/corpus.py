@@ -204,3 +204,14 @@ def numeracy_kinds() -> tuple[list[Callable], list[Callable]]:
 
     docs, less = reading_kinds()
     return docs + 2 * list(NUMERACY_DOCUMENT_KINDS.values()), less + 3 * list(NUMERACY_LESSON_KINDS.values())
+
+
+def coverage_kinds(tok) -> tuple[list[Callable], list[Callable]]:  # noqa: ANN001
+    """(document kinds, lesson kinds) of the reading stage's coverage phase: the numeracy corpus's
+    kinds, and as many again of the coverage material made for the tokenizer ``tok``."""
+    from simplex_training.pretrain.corpus_coverage import CoverageMaterial
+
+    docs, less = numeracy_kinds()
+    cov_docs, cov_less = CoverageMaterial(tok).kinds()
+    return (docs + max(1, len(docs) // len(cov_docs)) * cov_docs,
+            less + max(1, len(less) // len(cov_less)) * cov_less)

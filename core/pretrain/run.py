@@ -32,7 +32,10 @@ class Phase:
     lr: float
     min_lr: float
     warmup_steps: int
-    corpus: str = "reading"  # the token stream its batches come from: "reading" or "numeracy"
+    corpus: str = "reading"  # the token stream its batches come from: "reading", "numeracy" or "coverage"
+
+
+CORPORA = ("reading", "numeracy", "coverage")  # a reading-stage phase's corpus, in the order phases run
 
 
 @dataclass
@@ -41,34 +44,42 @@ class ReadingStage:
     runs after the first stage's ``steps`` with the same tokenizer and optimizer state, in one or
     more phases (each re-warms and decays the learning rate); its batches start at item boundaries
     so lessons are seen whole. A phase reads the reading corpus or the numeracy corpus
-    (:mod:`simplex_training.pretrain.corpus_numeracy` added to the reading material); the shipped base
-    ran two reading phases, then one numeracy phase."""
+    (:mod:`simplex_training.pretrain.corpus_numeracy` added to the reading material) or the coverage
+    corpus (:mod:`simplex_training.pretrain.corpus_coverage` added to the numeracy material); the
+    shipped base ran two reading phases, one numeracy phase, then one coverage phase."""
 
     corpus_chars: int = 40_000_000
     lesson_fraction: float = 0.6
     batch_size: int = 8
     numeracy_chars: int = 16_000_000  # the "numeracy" corpus of later phases (reading material kept in it)
     numeracy_lesson_fraction: float = 0.7
+    coverage_chars: int = 8_000_000  # the "coverage" corpus (numeracy material kept in it)
+    coverage_lesson_fraction: float = 0.6
     phases: tuple[Phase, ...] = (Phase(13000, 1e-3, 1e-4, 200), Phase(5000, 5e-4, 5e-5, 100),
-                                 Phase(6000, 5e-4, 5e-5, 100, corpus="numeracy"))
+                                 Phase(6000, 5e-4, 5e-5, 100, corpus="numeracy"),
+                                 Phase(2000, 5e-4, 5e-5, 100, corpus="coverage"))
 
     def __post_init__(self) -> None:
         self.phases = tuple(p if isinstance(p, Phase) else Phase(**p) for p in self.phases)
-        bad = sorted({p.corpus for p in self.phases} - {"reading", "numeracy"})
+        bad = sorted({p.corpus for p in self.phases} - set(CORPORA))
         if bad:
-            raise ValueError(f"unknown pretraining corpus {bad[0]!r} in a phase (known: reading, numeracy)")
+            raise ValueError(f"unknown pretraining corpus {bad[0]!r} in a phase (known: {', '.join(CORPORA)})")
 
     @property
     def steps(self) -> int:
         return sum(p.steps for p in self.phases)
 
-    def with_numeracy(self, steps: int) -> ReadingStage:
-        """This stage's reading phases followed by one numeracy phase of ``steps`` steps (none for 0),
-        with the last reading phase's learning rates and warm-up."""
-        reading = tuple(p for p in self.phases if p.corpus == "reading")
-        last = reading[-1]
-        extra = (Phase(steps, last.lr, last.min_lr, last.warmup_steps, "numeracy"),) if steps else ()
-        return replace(self, phases=reading + extra)
+    def with_phase(self, corpus: str, steps: int) -> ReadingStage:
+        """This stage with its ``corpus`` phase of ``steps`` steps (dropped for 0), in the order of
+        :data:`CORPORA`, with the learning rates and warm-up of the phase it replaces (else of the
+        last reading phase)."""
+        like = [p for p in self.phases if p.corpus == corpus] or [p for p in self.phases if p.corpus == "reading"]
+        last = like[-1]
+        new = (Phase(steps, last.lr, last.min_lr, last.warmup_steps, corpus),) if steps else ()
+        kept = tuple(p for p in self.phases if p.corpus != corpus)
+        after = [i for i, p in enumerate(kept) if CORPORA.index(p.corpus) > CORPORA.index(corpus)]
+        at = after[0] if after else len(kept)
+        return replace(self, phases=kept[:at] + new + kept[at:])
 
     def phase_at(self, step: int) -> tuple[Phase, int]:
         """The phase ``step`` steps into this stage falls in, and the step within that phase."""
@@ -99,6 +110,8 @@ class ReadingStage:
             d |= {"corpus_chars": self.corpus_chars, "lesson_fraction": self.lesson_fraction}
         if any(p["corpus"] == "numeracy" for p in begun):
             d |= {"numeracy_chars": self.numeracy_chars, "numeracy_lesson_fraction": self.numeracy_lesson_fraction}
+        if any(p["corpus"] == "coverage" for p in begun):
+            d |= {"coverage_chars": self.coverage_chars, "coverage_lesson_fraction": self.coverage_lesson_fraction}
         return json.loads(json.dumps(d | {"phases": begun}))
 
 
@@ -137,11 +150,12 @@ class PretrainConfig:
         return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
-def corpus_items(cfg: PretrainConfig, corpus: str = "first") -> list[tuple[str, str | None]]:
+def corpus_items(cfg: PretrainConfig, corpus: str = "first", tok=None) -> list[tuple[str, str | None]]:  # noqa: ANN001
     """(text, None) documents and (prompt, response) lessons, interleaved deterministically: the
-    first stage's corpus, or the reading stage's ``"reading"`` or ``"numeracy"`` corpus (other seeds,
-    more kinds)."""
-    from simplex_training.pretrain.corpus import documents, lessons, numeracy_kinds, reading_kinds
+    first stage's corpus, or the reading stage's ``"reading"``, ``"numeracy"`` or ``"coverage"``
+    corpus (other seeds, more kinds; the coverage corpus is made for the tokenizer ``tok``)."""
+    from simplex_training.pretrain.corpus import (coverage_kinds, documents, lessons, numeracy_kinds,
+                                                  reading_kinds)
 
     if corpus == "first":
         seed, chars, fraction = cfg.seed, cfg.corpus_chars, cfg.lesson_fraction
@@ -150,9 +164,13 @@ def corpus_items(cfg: PretrainConfig, corpus: str = "first") -> list[tuple[str, 
         seed, chars, fraction = cfg.seed + 1000, cfg.reading.corpus_chars, cfg.reading.lesson_fraction
         doc_kinds, lesson_kinds = reading_kinds()
         docs, less = documents(seed, kinds=doc_kinds), lessons(seed, kinds=lesson_kinds)
-    else:  # numeracy
+    elif corpus == "numeracy":
         seed, chars, fraction = cfg.seed + 2000, cfg.reading.numeracy_chars, cfg.reading.numeracy_lesson_fraction
         doc_kinds, lesson_kinds = numeracy_kinds()
+        docs, less = documents(seed, kinds=doc_kinds), lessons(seed, kinds=lesson_kinds)
+    else:  # coverage
+        seed, chars, fraction = cfg.seed + 3000, cfg.reading.coverage_chars, cfg.reading.coverage_lesson_fraction
+        doc_kinds, lesson_kinds = coverage_kinds(tok)
         docs, less = documents(seed, kinds=doc_kinds), lessons(seed, kinds=lesson_kinds)
     rng = np.random.default_rng(seed)
     items, total = [], 0
@@ -219,15 +237,16 @@ def build_reading_tokens(cfg: PretrainConfig, tok, work: Path, log: Callable[[st
     from simplex_training.atomic import atomic_write, atomic_write_text
 
     r = cfg.reading
-    settings = ([r.corpus_chars, r.lesson_fraction] if corpus == "reading"
-                else [corpus, r.numeracy_chars, r.numeracy_lesson_fraction])
+    settings = {"reading": [r.corpus_chars, r.lesson_fraction],
+                "numeracy": [corpus, r.numeracy_chars, r.numeracy_lesson_fraction],
+                "coverage": [corpus, r.coverage_chars, r.coverage_lesson_fraction]}[corpus]
     key = hashlib.sha256(json.dumps([cfg.fingerprint(), *settings]).encode()).hexdigest()[:16]
     stamp, path = work / f"{corpus}.fingerprint", work / f"{corpus}_tokens.npz"
     if stamp.exists() and stamp.read_text() == key:
         with np.load(path) as z:
             return z["tokens"], z["starts"]
     t0 = time.perf_counter()
-    items = corpus_items(cfg, corpus)
+    items = corpus_items(cfg, corpus, tok)
     tokens, starts = _encode_items(tok, items)
     with atomic_write(path, "wb") as fh:
         np.savez(fh, tokens=tokens, starts=starts)
@@ -321,7 +340,7 @@ def pretrain(cfg: PretrainConfig, work: str | Path, output: str | Path, resume: 
                 logf.flush()
     finally:
         logf.close()
-    stream_sizes = {f"{c}_tokens": int(streams[c][0].size) if c in streams else 0 for c in ("reading", "numeracy")}
+    stream_sizes = {f"{c}_tokens": int(streams[c][0].size) if c in streams else 0 for c in CORPORA}
     summary = {"steps": step, "tokens_seen": tokens_seen, "final_loss": last_loss, "train_seconds": round(elapsed, 1),
                "seed": cfg.seed, "corpus_tokens": int(tokens.size), **stream_sizes, "vocabulary_coverage": coverage,
                "config": asdict(cfg)}
@@ -362,6 +381,8 @@ def tiny_config(seed: int = 0) -> PretrainConfig:
         corpus_chars=200_000, tokenizer_chars=100_000, steps=30, seq_len=64, batch_size=4, checkpoint_every=10,
         warmup_steps=5, lr=3e-3, min_lr=3e-4,
         dtype="f32", reading=ReadingStage(corpus_chars=60_000, batch_size=4, numeracy_chars=30_000,
+                                                 coverage_chars=30_000,
                                                  phases=(Phase(5, 1e-3, 1e-4, 2), Phase(3, 5e-4, 5e-5, 1),
-                                                         Phase(2, 5e-4, 5e-5, 1, corpus="numeracy"))),
+                                                         Phase(2, 5e-4, 5e-5, 1, corpus="numeracy"),
+                                                         Phase(2, 5e-4, 5e-5, 1, corpus="coverage"))),
     )

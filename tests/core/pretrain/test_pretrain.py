@@ -67,19 +67,20 @@ def _same_weights(a, b):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("kill", [9, 15, 18, 21])  # first stage, reading phases 1 and 2, numeracy phase
+@pytest.mark.parametrize("kill", [9, 15, 18, 21, 23])  # first stage, reading phases 1 and 2, numeracy, coverage
 def test_tiny_pretrain_resume_is_exact_and_llamacpp_generates(tmp_path, kill):
     from llama_cpp import Llama
 
     cfg = replace(tiny_config(0), steps=12, checkpoint_every=4)
-    assert cfg.total_steps == 22
+    assert cfg.total_steps == 24
     full = pretrain(cfg, tmp_path / "a", tmp_path / "a.gguf", log=lambda m: None)
     with pytest.raises(Stop):
         pretrain(cfg, tmp_path / "b", tmp_path / "b.gguf", log=lambda m: None, progress=_kill_at(kill))
     assert not (tmp_path / "b.gguf").exists()
     resumed = pretrain(cfg, tmp_path / "b", tmp_path / "b.gguf", log=lambda m: None)
     assert resumed["final_loss"] == full["final_loss"] and resumed["tokens_seen"] == full["tokens_seen"]
-    assert full["steps"] == 22 and full["reading_tokens"] > 0 and full["numeracy_tokens"] > 0
+    assert full["steps"] == 24 and full["reading_tokens"] > 0 and full["numeracy_tokens"] > 0
+    assert full["coverage_tokens"] > 0
     assert _same_weights(tmp_path / "a.gguf", tmp_path / "b.gguf")
     assert full["final_loss"] < 6.0  # below uniform (ln 512 = 6.24): it learned something
     llm = Llama(str(tmp_path / "a.gguf"), n_ctx=128, verbose=False)
@@ -109,7 +110,7 @@ def test_a_phase_added_after_a_finished_run_continues_it(tmp_path):
     pretrain(one, tmp_path / "w", tmp_path / "one.gguf", log=lambda m: None)
     more = pretrain(cfg, tmp_path / "w", tmp_path / "more.gguf", log=lambda m: None)
     direct = pretrain(cfg, tmp_path / "d", tmp_path / "direct.gguf", log=lambda m: None)
-    assert more["steps"] == direct["steps"] == 14 and more["final_loss"] == direct["final_loss"]
+    assert more["steps"] == direct["steps"] == 16 and more["final_loss"] == direct["final_loss"]
     assert _same_weights(tmp_path / "more.gguf", tmp_path / "direct.gguf")
     changed = replace(cfg.reading, phases=(Phase(5, 2e-3, 1e-4, 2),) + cfg.reading.phases[1:])
     with pytest.raises(ValueError, match="another configuration"):
@@ -118,12 +119,13 @@ def test_a_phase_added_after_a_finished_run_continues_it(tmp_path):
 
 def test_reading_phases_schedule_the_learning_rate():
     stage = tiny_config(0).reading
-    assert stage.steps == 10
+    assert stage.steps == 12
     assert stage.lr_at(0) == pytest.approx(5e-4) and stage.lr_at(1) == pytest.approx(1e-3)  # warm-up of phase 1
     assert stage.lr_at(5) == pytest.approx(5e-4)  # phase 2 starts after its 1 warm-up step at its peak
     assert stage.phase_at(8) == (stage.phases[2], 0) and stage.phases[2].corpus == "numeracy"
+    assert stage.phase_at(11) == (stage.phases[3], 1) and stage.phases[3].corpus == "coverage"
     with pytest.raises(ValueError):
-        stage.lr_at(10)
+        stage.lr_at(12)
 
 
 def test_a_phase_names_a_known_corpus():
@@ -144,11 +146,25 @@ def test_numeracy_phases_read_their_own_stream(tmp_path):
     r_tokens, _ = build_reading_tokens(cfg, tok, tmp_path, lambda m: None, "reading")
     n_tokens, _ = build_reading_tokens(cfg, tok, tmp_path, lambda m: None, "numeracy")
     assert (tmp_path / "numeracy_tokens.npz").exists() and r_tokens.size != n_tokens.size
-    assert [p.corpus for p in PretrainConfig().reading.phases] == ["reading", "reading", "numeracy"]  # shipped
-    assert cfg.reading.with_numeracy(0).phases == cfg.reading.phases[:2]
-    assert cfg.reading.with_numeracy(7).phases[2] == Phase(7, 5e-4, 5e-5, 1, "numeracy")
+    shipped = PretrainConfig().reading.phases
+    assert [p.corpus for p in shipped] == ["reading", "reading", "numeracy", "coverage"]
     other = replace(cfg.reading, numeracy_chars=99)
     assert other.entered(8) == cfg.reading.entered(8) and other.entered(9) != cfg.reading.entered(9)
+    other = replace(cfg.reading, coverage_chars=99)
+    assert other.entered(10) == cfg.reading.entered(10) and other.entered(11) != cfg.reading.entered(11)
+
+
+def test_phases_are_set_by_corpus_in_order():
+    stage = tiny_config(0).reading
+    assert [p.corpus for p in stage.with_phase("numeracy", 0).phases] == ["reading", "reading", "coverage"]
+    assert stage.with_phase("numeracy", 7).phases[2] == Phase(7, 5e-4, 5e-5, 1, "numeracy")
+    no_cov = stage.with_phase("coverage", 0)
+    assert no_cov.phases == stage.phases[:3]
+    assert no_cov.with_phase("coverage", 4).phases[3] == Phase(4, 5e-4, 5e-5, 1, "coverage")
+    none = stage.with_phase("numeracy", 0).with_phase("coverage", 0)
+    assert none.with_phase("numeracy", 2).with_phase("coverage", 3).phases[2:] == (
+        Phase(2, 5e-4, 5e-5, 1, "numeracy"), Phase(3, 5e-4, 5e-5, 1, "coverage"))
+    assert none.with_phase("coverage", 3).with_phase("numeracy", 2).phases[2].corpus == "numeracy"
 
 
 def test_reading_batches_start_at_items():
@@ -165,8 +181,9 @@ def test_changed_config_refuses_to_resume(tmp_path):
         pretrain(replace(cfg, lr=1e-2), tmp_path / "w", tmp_path / "m2.gguf", log=lambda m: None)
 
 
-@pytest.mark.parametrize("flag, steps", [("--reading", 13), ("--no-reading", 3), ("--numeracy-steps=0", 11),
-                                         ("--numeracy-steps=4", 15)])
+@pytest.mark.parametrize("flag, steps", [("--reading", 15), ("--no-reading", 3), ("--numeracy-steps=0", 13),
+                                         ("--numeracy-steps=4", 17), ("--coverage-steps=0", 13),
+                                         ("--coverage-steps=5", 18)])
 def test_cli_runs_or_skips_the_reading_stage(tmp_path, flag, steps):
     import json
 
@@ -179,5 +196,6 @@ def test_cli_runs_or_skips_the_reading_stage(tmp_path, flag, steps):
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout[result.stdout.index("{"):])
     assert summary["steps"] == steps and (summary["reading_tokens"] > 0) == (flag != "--no-reading")
-    assert (summary["numeracy_tokens"] > 0) == (flag in ("--reading", "--numeracy-steps=4"))
+    assert (summary["numeracy_tokens"] > 0) == (flag not in ("--no-reading", "--numeracy-steps=0"))
+    assert (summary["coverage_tokens"] > 0) == (flag not in ("--no-reading", "--coverage-steps=0"))
     assert (tmp_path / "w" / "base.gguf").exists()
