@@ -60,7 +60,7 @@ def run_one(specialist_id: str, out_dir: str, kwargs: dict[str, Any]) -> dict[st
             raise
         return {"id": specialist_id, "status": "failed", "error": f"{type(exc).__name__}: {exc}",
                 "seconds": round(time.perf_counter() - start, 1)}
-    return {"id": specialist_id, "status": "trained", "seconds": round(time.perf_counter() - start, 1),
+    return {"id": specialist_id, "status": "trained", "seconds": round(res.training["total_seconds"], 1),
             "passed": res.passed, "comparison": res.metrics["comparison"]}
 
 

@@ -152,7 +152,8 @@ def train_specialist(specialist_id: str, base: str | Path | None = None, data: s
     files["lr.png"] = plot_lr(result.history, out / "lr.png", title=f"{specialist_id}: {cfg.schedule} learning rate")
     files["train_log.jsonl"] = out / "train_log.jsonl"
     training = {**result.summary(), "eval_seconds": round(eval_seconds, 2),
-                "total_seconds": round(time.perf_counter() - started, 2), "data": loaded.counts(),
+                "total_seconds": round(time.perf_counter() - started + result.seconds_before_resume, 2),
+                "data": loaded.counts(),
                 "train_tokens": train_stats.as_dict(), "lora": {**lora_model.config.__dict__},
                 "trainable_parameters": lora_model.num_trainable()}
     metrics = {"specialist": specialist_id, "complete": True, "passed": report["passed"],

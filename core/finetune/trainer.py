@@ -59,6 +59,7 @@ class FinetuneResult:
     resumed_from: int | None
     history: list[dict[str, Any]] = field(default_factory=list)
     stop_reason: str | None = None  # "patience" (early stopping) or "annealing" (its stop rule)
+    seconds_before_resume: float = 0.0  # the part of ``seconds`` spent by the runs this one resumed
 
     def summary(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k != "history"}
@@ -133,7 +134,7 @@ def finetune(model: Any, train: list[Tokenized], val: list[Tokenized], cfg: Fine
                 "data": {"train": fingerprint(train), "val": fingerprint(val)}}
     st = _State()
     best: dict[str, np.ndarray] | None = None
-    resumed_from = None
+    resumed_from, seconds_before = None, 0.0
     if resume and not ckpt.exists():
         log(f"no checkpoint in {ckpt.parent}; starting from step 0")
     if resume == "auto" and ckpt.exists():
@@ -147,7 +148,7 @@ def finetune(model: Any, train: list[Tokenized], val: list[Tokenized], cfg: Fine
         best = {k[5:]: v for k, v in arrays.items() if k.startswith("best.")} or None
         if saved.get("schedule", {}).get("state"):
             ctl.load(saved["schedule"]["state"], arrays)
-        resumed_from = st.step
+        resumed_from, seconds_before = st.step, st.elapsed
         log(f"resumed from {ckpt} at step {st.step}/{total}")
     if on_start is not None:
         on_start()
@@ -230,4 +231,4 @@ def finetune(model: Any, train: list[Tokenized], val: list[Tokenized], cfg: Fine
     return FinetuneResult(steps=st.step, total_steps=total, best_step=st.best_step, best_val_loss=st.best_val,
                           final_train_loss=last_loss, stopped_early=st.stopped_early, tokens_seen=st.tokens_seen,
                           seconds=round(st.elapsed, 2), resumed_from=resumed_from, history=history,
-                          stop_reason=st.stop_reason)
+                          stop_reason=st.stop_reason, seconds_before_resume=round(seconds_before, 2))

@@ -235,3 +235,24 @@ def test_train_all_workers_end_when_train_all_is_killed(tmp_path):
     while any(alive(p) for p in workers) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not any(alive(p) for p in workers)
+
+
+class _Stop(Exception):
+    pass
+
+
+def test_a_resumed_run_counts_the_training_time_before_it(tiny_base, tmp_path):
+    """``total_seconds`` (train-all's "seconds") covers the training done before a kill, not only
+    the run that resumed it."""
+    def stop_at_4(step, rec):
+        if step == 4:
+            raise _Stop
+
+    with pytest.raises(_Stop):
+        train_specialist("sentiment_analysis", base=tiny_base, out_dir=tmp_path, steps=6, config_overrides=SMALL,
+                         progress=stop_at_4)
+    res = train_specialist("sentiment_analysis", base=tiny_base, out_dir=tmp_path, steps=6, config_overrides=SMALL,
+                           resume=True)
+    t = res.training
+    assert t["resumed_from"] == 4 and 0 < t["seconds_before_resume"] < t["seconds"]
+    assert t["total_seconds"] >= t["seconds"] + t["eval_seconds"]

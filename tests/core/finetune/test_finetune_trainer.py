@@ -68,6 +68,7 @@ def test_resume_after_kill_is_bit_identical(tiny_parts, items, tmp_path):
         run(tiny_parts, items, tmp_path / "cut", cfg, progress=kill_at_6)
     resumed, res = run(tiny_parts, items, tmp_path / "cut", cfg, resume=True)
     assert res.resumed_from == 4 and res.steps == 11
+    assert full_res.seconds_before_resume == 0 and 0 < res.seconds_before_resume < res.seconds  # steps 1-4 counted
     a, b = full.adapter_state_dict(), resumed.adapter_state_dict()
     assert all(np.array_equal(a[k], b[k]) for k in a)  # bit-identical
     for m1, m2 in zip(full.named_adapters().values(), resumed.named_adapters().values(), strict=True):
