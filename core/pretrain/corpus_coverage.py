@@ -65,7 +65,7 @@ def word_pool() -> list[str]:
         except (ImportError, AttributeError):
             return ()
 
-    texts: list[str] = [*attr("lorem.en_US", "word_list"), *attr("job.en_US", "jobs"), *attr("company.en_US", "bsWords")]
+    texts: list[str] = [*attr("lorem.en_US", "word_list"), *attr("job.en_US", "jobs")]
     for group in (*attr("company.en_US", "catch_phrase_words"), *attr("company.en_US", "bsWords")):
         texts.extend(group if isinstance(group, (list, tuple)) else [group])
     texts.extend(w for c in attr("color.en_US", "all_colors") for w in _split_camel(c))
