@@ -32,9 +32,10 @@ def _is_byte(piece: str) -> bool:
 
 
 def producible_bytes(tok: SPMTokenizer) -> set[int]:
-    """Ids of the byte tokens some printable text is written with: an ASCII character (or tab, newline,
-    carriage return) the vocabulary has no piece for, or a byte of a non-ASCII character's UTF-8. The rest (control characters,
-    bytes UTF-8 never uses, ASCII the pieces cover) no text can produce."""
+    """Ids of the byte tokens some printable text is written with: an ASCII character (or tab,
+    newline, carriage return) the vocabulary has no piece for, or a byte of a non-ASCII character's
+    UTF-8. No text produces the rest (control characters, bytes UTF-8 never uses, ASCII the pieces
+    cover)."""
     from simplex_training.pretrain.corpus_coverage import printable_chars
 
     utf8 = {b for c in printable_chars() for b in c.encode()}

@@ -169,6 +169,8 @@ def corpus_items(cfg: PretrainConfig, corpus: str = "first", tok=None) -> list[t
         doc_kinds, lesson_kinds = numeracy_kinds()
         docs, less = documents(seed, kinds=doc_kinds), lessons(seed, kinds=lesson_kinds)
     else:  # coverage
+        if tok is None:
+            raise ValueError("the coverage corpus is made for a tokenizer: pass tok")
         seed, chars, fraction = cfg.seed + 3000, cfg.reading.coverage_chars, cfg.reading.coverage_lesson_fraction
         doc_kinds, lesson_kinds = coverage_kinds(tok)
         docs, less = documents(seed, kinds=doc_kinds), lessons(seed, kinds=lesson_kinds)

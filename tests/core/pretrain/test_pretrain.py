@@ -154,6 +154,13 @@ def test_numeracy_phases_read_their_own_stream(tmp_path):
     assert other.entered(10) == cfg.reading.entered(10) and other.entered(11) != cfg.reading.entered(11)
 
 
+def test_the_coverage_corpus_needs_the_tokenizer():
+    from simplex_training.pretrain.run import corpus_items
+
+    with pytest.raises(ValueError, match="made for a tokenizer"):
+        corpus_items(tiny_config(0), "coverage")
+
+
 def test_phases_are_set_by_corpus_in_order():
     stage = tiny_config(0).reading
     assert [p.corpus for p in stage.with_phase("numeracy", 0).phases] == ["reading", "reading", "coverage"]
