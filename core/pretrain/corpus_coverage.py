@@ -26,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from functools import cache
 
+from simplex_training.pretrain.coverage import byte_value
 from simplex_training.tokenizer.spm import SPMTokenizer
 
 PER_TOKEN = 4  # carrier words kept per token
@@ -87,10 +88,6 @@ def target_tokens(tok: SPMTokenizer) -> list[int]:
     return [i for i, p in enumerate(tok.pieces) if i not in special and not p.startswith("<|") and p]
 
 
-def _byte_of(piece: str) -> int | None:
-    return int(piece[3:5], 16) if len(piece) == 6 and piece.startswith("<0x") and piece.endswith(">") else None
-
-
 def _contains(tok: SPMTokenizer, word: str, token: int) -> bool:
     return token in tok.encode_raw(" " + word)
 
@@ -146,7 +143,7 @@ def carrier_words(tok: SPMTokenizer, pool: list[str]) -> dict[int, list[str]]:
     for i in target_tokens(tok):
         words = found.get(i, [])
         if len(words) < 2:
-            byte = _byte_of(tok.pieces[i])
+            byte = byte_value(tok.pieces[i])
             extra = _byte_carriers(tok, byte, i) if byte is not None else _made_up(tok, i)
             words = list(dict.fromkeys(words + extra))[:PER_TOKEN]
         if words:

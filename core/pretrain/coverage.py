@@ -27,8 +27,9 @@ def token_counts(tok: SPMTokenizer, streams: Iterable[np.ndarray]) -> np.ndarray
     return counts
 
 
-def _is_byte(piece: str) -> bool:
-    return len(piece) == 6 and piece.startswith("<0x") and piece.endswith(">")
+def byte_value(piece: str) -> int | None:
+    """The byte a byte-fallback token's text (``<0xXX>``) stands for, or ``None`` for any other piece."""
+    return int(piece[3:5], 16) if len(piece) == 6 and piece.startswith("<0x") and piece.endswith(">") else None
 
 
 def producible_bytes(tok: SPMTokenizer) -> set[int]:
@@ -41,8 +42,8 @@ def producible_bytes(tok: SPMTokenizer) -> set[int]:
     utf8 = {b for c in printable_chars() for b in c.encode()}
     out = set()
     for i, p in enumerate(tok.pieces):
-        if _is_byte(p):
-            b = int(p[3:5], 16)
+        b = byte_value(p)
+        if b is not None:
             if b in utf8 or (b < 0x80 and (chr(b).isprintable() or chr(b) in "\t\n\r")
                                 and i in tok.encode_raw(chr(b))):
                 out.add(i)
@@ -52,8 +53,8 @@ def producible_bytes(tok: SPMTokenizer) -> set[int]:
 def vocabulary_coverage(tok: SPMTokenizer, counts: np.ndarray, examples: int = 20) -> dict[str, Any]:
     """Learned pieces and byte tokens that never (or rarely) occur, given :func:`token_counts`."""
     special = {tok.bos_id, tok.eos_id, tok.unk_id} | {i for i, p in enumerate(tok.pieces) if p.startswith("<|")}
-    byte_ids = [i for i, p in enumerate(tok.pieces) if _is_byte(p)]
-    learned = [i for i in range(len(tok.pieces)) if i not in special and not _is_byte(tok.pieces[i])]
+    byte_ids = [i for i, p in enumerate(tok.pieces) if byte_value(p) is not None]
+    learned = [i for i in range(len(tok.pieces)) if i not in special and byte_value(tok.pieces[i]) is None]
     never = [i for i in learned if counts[i] == 0]
     producible = producible_bytes(tok)
     return {"learned_pieces": len(learned), "pieces_never": len(never),
