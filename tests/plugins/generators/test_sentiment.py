@@ -42,6 +42,17 @@ def test_aspect_sentiment_targets_the_named_aspect():
         assert any(c.lower() in ex.prompt.lower() for c in ALL[label][aspect])
 
 
+def test_aspect_sentiment_quotes_the_aspect_sentence_before_the_label():
+    gen = get_host().registry("generators")["aspect_sentiment"]
+    for ex in gen.generate(300, seed=4):
+        aspect, label = ex.metadata["aspect"], ex.metadata["label"]
+        head, says, verdict = ex.response.split("\n")
+        assert head == f"Aspect: {aspect}" and verdict == f"Sentiment: {label}"
+        quote = says.removeprefix("Says: ")
+        assert quote in ex.prompt  # copied verbatim from the review
+        assert quote[:-1].lower() in {c.lower() for c in ALL[label][aspect]}  # that aspect's sentence, its polarity
+
+
 def test_opinion_mining_fields_match_clauses():
     gen = get_host().registry("generators")["opinion_mining"]
     for ex in gen.generate(300, seed=5):
