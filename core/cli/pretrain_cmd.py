@@ -27,11 +27,14 @@ PRESETS = ("default", "tiny")
 @click.option("--coverage-steps", type=click.IntRange(min=0), default=None,
               help="Steps of the coverage phase (every piece and byte of the vocabulary made a target) "
                    "at the end; 0: none. Default: the preset's (2,000 for default, as shipped).")
+@click.option("--digits-steps", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Steps of a digits phase (numbers by place value, sums and differences column by column) "
+                   "after the coverage phase; the embedded base has none (docs/base-model.md).")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--resume/--no-resume", default=True, show_default=True, help="Continue from WORK/checkpoint.npz.")
 @click.option("--install", is_flag=True, help="Copy the result into the package as the embedded base.")
 def pretrain(work: Path, output: Path | None, preset: str, steps: int | None, reading: bool, numeracy_steps: int | None,
-             coverage_steps: int | None, seed: int, resume: bool, install: bool) -> None:
+             coverage_steps: int | None, digits_steps: int, seed: int, resume: bool, install: bool) -> None:
     """Pretrain a small llama base on the general synthetic corpus and write it as GGUF."""
     from dataclasses import replace
 
@@ -44,7 +47,7 @@ def pretrain(work: Path, output: Path | None, preset: str, steps: int | None, re
     if not reading:
         cfg = replace(cfg, reading=None)
     else:
-        for corpus, n in (("numeracy", numeracy_steps), ("coverage", coverage_steps)):
+        for corpus, n in (("numeracy", numeracy_steps), ("coverage", coverage_steps), ("digits", digits_steps)):
             if n is not None:
                 cfg = replace(cfg, reading=cfg.reading.with_phase(corpus, n))
     output = output or work / "base.gguf"

@@ -17,6 +17,7 @@ base comes from its LoRA fine-tuning, not from pretraining on its test distribut
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import random
 from collections.abc import Callable, Iterator
@@ -24,10 +25,21 @@ from collections.abc import Callable, Iterator
 WORDS_FALLBACK = ("alpha", "beta", "gamma", "delta")
 
 
+# Faker draws ``date()`` between 1970 and *now*, so a corpus built on another day had other dates
+# (and so another base). Corpora draw them up to this fixed day instead.
+DATES_UNTIL = dt.datetime(2026, 1, 1)
+
+
 def _faker(seed: int, locale: str = "en_US"):  # noqa: ANN202
     from faker import Faker
+    from faker.providers.date_time import Provider as DateTimeProvider
+
+    class PinnedDates(DateTimeProvider):
+        def date(self, pattern: str = "%Y-%m-%d", end_datetime=None) -> str:  # noqa: ANN001
+            return super().date(pattern, end_datetime if end_datetime is not None else DATES_UNTIL)
 
     fake = Faker(locale)
+    fake.add_provider(PinnedDates)
     fake.seed_instance(seed)
     return fake
 
@@ -215,3 +227,13 @@ def coverage_kinds(tok) -> tuple[list[Callable], list[Callable]]:  # noqa: ANN00
     cov_docs, cov_less = CoverageMaterial(tok).kinds()
     return (docs + max(1, len(docs) // len(cov_docs)) * cov_docs,
             less + max(1, len(less) // len(cov_less)) * cov_less)
+
+
+def digits_kinds(tok) -> tuple[list[Callable], list[Callable]]:  # noqa: ANN001
+    """(document kinds, lesson kinds) of the opt-in digits phase: the coverage corpus's kinds, and
+    about as many lessons again of place values and column arithmetic
+    (:mod:`simplex_training.pretrain.corpus_digits`)."""
+    from simplex_training.pretrain.corpus_digits import DIGITS_LESSON_KINDS
+
+    docs, less = coverage_kinds(tok)
+    return docs, less + max(1, len(less) // len(DIGITS_LESSON_KINDS)) * list(DIGITS_LESSON_KINDS.values())

@@ -32,10 +32,10 @@ class Phase:
     lr: float
     min_lr: float
     warmup_steps: int
-    corpus: str = "reading"  # the token stream its batches come from: "reading", "numeracy" or "coverage"
+    corpus: str = "reading"  # the token stream its batches come from: one of CORPORA
 
 
-CORPORA = ("reading", "numeracy", "coverage")  # a reading-stage phase's corpus, in the order phases run
+CORPORA = ("reading", "numeracy", "coverage", "digits")  # a reading-stage phase's corpus, in the order phases run
 
 
 @dataclass
@@ -45,8 +45,10 @@ class ReadingStage:
     more phases (each re-warms and decays the learning rate); its batches start at item boundaries
     so lessons are seen whole. A phase reads the reading corpus or the numeracy corpus
     (:mod:`simplex_training.pretrain.corpus_numeracy` added to the reading material) or the coverage
-    corpus (:mod:`simplex_training.pretrain.corpus_coverage` added to the numeracy material); the
-    shipped base ran two reading phases, one numeracy phase, then one coverage phase."""
+    corpus (:mod:`simplex_training.pretrain.corpus_coverage` added to the numeracy material) or the
+    digits corpus (:mod:`simplex_training.pretrain.corpus_digits` added to the coverage material); the
+    shipped base ran two reading phases, one numeracy phase, then one coverage phase (a digits phase
+    is opt-in: ``with_phase("digits", n)``)."""
 
     corpus_chars: int = 40_000_000
     lesson_fraction: float = 0.6
@@ -55,6 +57,8 @@ class ReadingStage:
     numeracy_lesson_fraction: float = 0.7
     coverage_chars: int = 8_000_000  # the "coverage" corpus (numeracy material kept in it)
     coverage_lesson_fraction: float = 0.6
+    digits_chars: int = 6_000_000  # the "digits" corpus (coverage material kept in it)
+    digits_lesson_fraction: float = 0.7
     phases: tuple[Phase, ...] = (Phase(13000, 1e-3, 1e-4, 200), Phase(5000, 5e-4, 5e-5, 100),
                                  Phase(6000, 5e-4, 5e-5, 100, corpus="numeracy"),
                                  Phase(2000, 5e-4, 5e-5, 100, corpus="coverage"))
@@ -112,6 +116,8 @@ class ReadingStage:
             d |= {"numeracy_chars": self.numeracy_chars, "numeracy_lesson_fraction": self.numeracy_lesson_fraction}
         if any(p["corpus"] == "coverage" for p in begun):
             d |= {"coverage_chars": self.coverage_chars, "coverage_lesson_fraction": self.coverage_lesson_fraction}
+        if any(p["corpus"] == "digits" for p in begun):
+            d |= {"digits_chars": self.digits_chars, "digits_lesson_fraction": self.digits_lesson_fraction}
         return json.loads(json.dumps(d | {"phases": begun}))
 
 
@@ -152,9 +158,10 @@ class PretrainConfig:
 
 def corpus_items(cfg: PretrainConfig, corpus: str = "first", tok=None) -> list[tuple[str, str | None]]:  # noqa: ANN001
     """(text, None) documents and (prompt, response) lessons, interleaved deterministically: the
-    first stage's corpus, or the reading stage's ``"reading"``, ``"numeracy"`` or ``"coverage"``
-    corpus (other seeds, more kinds; the coverage corpus is made for the tokenizer ``tok``)."""
-    from simplex_training.pretrain.corpus import (coverage_kinds, documents, lessons, numeracy_kinds,
+    first stage's corpus, or the reading stage's ``"reading"``, ``"numeracy"``, ``"coverage"`` or
+    ``"digits"`` corpus (other seeds, more kinds; the coverage and digits corpora are made for the
+    tokenizer ``tok``)."""
+    from simplex_training.pretrain.corpus import (coverage_kinds, digits_kinds, documents, lessons, numeracy_kinds,
                                                   reading_kinds)
 
     if corpus == "first":
@@ -168,11 +175,15 @@ def corpus_items(cfg: PretrainConfig, corpus: str = "first", tok=None) -> list[t
         seed, chars, fraction = cfg.seed + 2000, cfg.reading.numeracy_chars, cfg.reading.numeracy_lesson_fraction
         doc_kinds, lesson_kinds = numeracy_kinds()
         docs, less = documents(seed, kinds=doc_kinds), lessons(seed, kinds=lesson_kinds)
-    else:  # coverage
+    else:  # coverage, digits
         if tok is None:
-            raise ValueError("the coverage corpus is made for a tokenizer: pass tok")
-        seed, chars, fraction = cfg.seed + 3000, cfg.reading.coverage_chars, cfg.reading.coverage_lesson_fraction
-        doc_kinds, lesson_kinds = coverage_kinds(tok)
+            raise ValueError(f"the {corpus} corpus is made for a tokenizer: pass tok")
+        if corpus == "coverage":
+            seed, chars, fraction = cfg.seed + 3000, cfg.reading.coverage_chars, cfg.reading.coverage_lesson_fraction
+            doc_kinds, lesson_kinds = coverage_kinds(tok)
+        else:
+            seed, chars, fraction = cfg.seed + 4000, cfg.reading.digits_chars, cfg.reading.digits_lesson_fraction
+            doc_kinds, lesson_kinds = digits_kinds(tok)
         docs, less = documents(seed, kinds=doc_kinds), lessons(seed, kinds=lesson_kinds)
     rng = np.random.default_rng(seed)
     items, total = [], 0
@@ -241,7 +252,8 @@ def build_reading_tokens(cfg: PretrainConfig, tok, work: Path, log: Callable[[st
     r = cfg.reading
     settings = {"reading": [r.corpus_chars, r.lesson_fraction],
                 "numeracy": [corpus, r.numeracy_chars, r.numeracy_lesson_fraction],
-                "coverage": [corpus, r.coverage_chars, r.coverage_lesson_fraction]}[corpus]
+                "coverage": [corpus, r.coverage_chars, r.coverage_lesson_fraction],
+                "digits": [corpus, r.digits_chars, r.digits_lesson_fraction]}[corpus]
     key = hashlib.sha256(json.dumps([cfg.fingerprint(), *settings]).encode()).hexdigest()[:16]
     stamp, path = work / f"{corpus}.fingerprint", work / f"{corpus}_tokens.npz"
     if stamp.exists() and stamp.read_text() == key:
@@ -383,7 +395,7 @@ def tiny_config(seed: int = 0) -> PretrainConfig:
         corpus_chars=200_000, tokenizer_chars=100_000, steps=30, seq_len=64, batch_size=4, checkpoint_every=10,
         warmup_steps=5, lr=3e-3, min_lr=3e-4,
         dtype="f32", reading=ReadingStage(corpus_chars=60_000, batch_size=4, numeracy_chars=30_000,
-                                                 coverage_chars=30_000,
+                                                 coverage_chars=30_000, digits_chars=30_000,
                                                  phases=(Phase(5, 1e-3, 1e-4, 2), Phase(3, 5e-4, 5e-5, 1),
                                                          Phase(2, 5e-4, 5e-5, 1, corpus="numeracy"),
                                                          Phase(2, 5e-4, 5e-5, 1, corpus="coverage"))),

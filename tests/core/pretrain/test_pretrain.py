@@ -21,6 +21,32 @@ def test_corpus_is_deterministic_and_varied():
     assert len(DOCUMENT_KINDS) >= 10 and len(LESSON_KINDS) >= 8
 
 
+def test_corpus_does_not_depend_on_the_day_it_is_built(monkeypatch):
+    """Faker's dates run up to *now* by default; the corpora pin that end, so another day gives
+    the same documents and lessons."""
+    import datetime as dt
+
+    import faker.providers.date_time as faker_dates
+
+    from simplex_training.pretrain.corpus_reading import READING_DOCUMENT_KINDS, READING_LESSON_KINDS
+
+    def sample():
+        docs = list(itertools.islice(documents(5, kinds=list(READING_DOCUMENT_KINDS.values())), 200))
+        return docs + list(itertools.islice(documents(5), 200)), list(
+            itertools.islice(lessons(5, kinds=list(READING_LESSON_KINDS.values())), 300))
+
+    today = sample()
+
+    class Later(dt.datetime):
+        @classmethod
+        def now(cls, tz=None):  # noqa: ANN001, ANN206
+            return dt.datetime(2031, 5, 5, tzinfo=tz)
+
+    monkeypatch.setattr(faker_dates, "datetime", Later)
+    assert sample() == today
+    assert any(str(y) in " ".join(today[0]) for y in range(1971, 2025))  # dates are in it
+
+
 def test_lessons_are_correct():
     for prompt, response in itertools.islice(lessons(1), 500):
         if prompt.startswith("What is ") and " plus " in prompt:
@@ -152,13 +178,17 @@ def test_numeracy_phases_read_their_own_stream(tmp_path):
     assert other.entered(8) == cfg.reading.entered(8) and other.entered(9) != cfg.reading.entered(9)
     other = replace(cfg.reading, coverage_chars=99)
     assert other.entered(10) == cfg.reading.entered(10) and other.entered(11) != cfg.reading.entered(11)
+    digits = cfg.reading.with_phase("digits", 3)
+    other = replace(digits, digits_chars=99)
+    assert other.entered(12) == digits.entered(12) and other.entered(13) != digits.entered(13)
 
 
-def test_the_coverage_corpus_needs_the_tokenizer():
+@pytest.mark.parametrize("corpus", ["coverage", "digits"])
+def test_the_tokenizer_corpora_need_the_tokenizer(corpus):
     from simplex_training.pretrain.run import corpus_items
 
-    with pytest.raises(ValueError, match="made for a tokenizer"):
-        corpus_items(tiny_config(0), "coverage")
+    with pytest.raises(ValueError, match=f"the {corpus} corpus is made for a tokenizer"):
+        corpus_items(tiny_config(0), corpus)
 
 
 def test_phases_are_set_by_corpus_in_order():
@@ -172,6 +202,9 @@ def test_phases_are_set_by_corpus_in_order():
     assert none.with_phase("numeracy", 2).with_phase("coverage", 3).phases[2:] == (
         Phase(2, 5e-4, 5e-5, 1, "numeracy"), Phase(3, 5e-4, 5e-5, 1, "coverage"))
     assert none.with_phase("coverage", 3).with_phase("numeracy", 2).phases[2].corpus == "numeracy"
+    assert "digits" not in [p.corpus for p in PretrainConfig().reading.phases]  # opt-in, not shipped
+    assert stage.with_phase("digits", 5).phases[4:] == (Phase(5, 5e-4, 5e-5, 1, "digits"),)
+    assert [p.corpus for p in stage.with_phase("digits", 5).with_phase("coverage", 0).phases][-1] == "digits"
 
 
 def test_reading_batches_start_at_items():
@@ -190,7 +223,7 @@ def test_changed_config_refuses_to_resume(tmp_path):
 
 @pytest.mark.parametrize("flag, steps", [("--reading", 15), ("--no-reading", 3), ("--numeracy-steps=0", 13),
                                          ("--numeracy-steps=4", 17), ("--coverage-steps=0", 13),
-                                         ("--coverage-steps=5", 18)])
+                                         ("--coverage-steps=5", 18), ("--digits-steps=4", 19)])
 def test_cli_runs_or_skips_the_reading_stage(tmp_path, flag, steps):
     import json
 
@@ -205,4 +238,5 @@ def test_cli_runs_or_skips_the_reading_stage(tmp_path, flag, steps):
     assert summary["steps"] == steps and (summary["reading_tokens"] > 0) == (flag != "--no-reading")
     assert (summary["numeracy_tokens"] > 0) == (flag not in ("--no-reading", "--numeracy-steps=0"))
     assert (summary["coverage_tokens"] > 0) == (flag not in ("--no-reading", "--coverage-steps=0"))
+    assert (summary["digits_tokens"] > 0) == (flag == "--digits-steps=4")
     assert (tmp_path / "w" / "base.gguf").exists()
