@@ -37,11 +37,11 @@ def probe_lessons(seed: int = 777, numeracy: bool = False) -> list[tuple[str, st
     return [(kind, *make(r, f)) for kind, make in kinds.items() for _ in range(PER_KIND)]
 
 
-def probe(path: str | Path, lessons: list[tuple[str, str, str]]) -> dict:
+def probe(path: str | Path, lessons: list[tuple[str, str, str]], max_new: int = 96) -> dict:
     cfg, weights, tok, _ = read_llama_gguf(path)
     model = LlamaModel(cfg, weights={k: np.asarray(v, np.float32) for k, v in weights.items()})
     stops = [end_id(tok), tok.eos_id]
-    outs = generate(model, [encode_prompt(tok, p) for _, p, _ in lessons], 96, stop_ids=stops)
+    outs = generate(model, [encode_prompt(tok, p) for _, p, _ in lessons], max_new, stop_ids=stops)
     exact: dict[str, int] = {}
     nll: dict[str, list[float]] = {}
     with no_grad():
