@@ -36,6 +36,11 @@ class Phase:
 
 
 CORPORA = ("reading", "numeracy", "coverage", "digits")  # a reading-stage phase's corpus, in the order phases run
+# the ReadingStage fields (characters, lesson fraction) that make each corpus
+CORPUS_SIZE_FIELDS = {"reading": ("corpus_chars", "lesson_fraction"),
+                      "numeracy": ("numeracy_chars", "numeracy_lesson_fraction"),
+                      "coverage": ("coverage_chars", "coverage_lesson_fraction"),
+                      "digits": ("digits_chars", "digits_lesson_fraction")}
 
 
 @dataclass
@@ -110,14 +115,9 @@ class ReadingStage:
             begun.append(asdict(p))
             start += p.steps
         d = {"batch_size": self.batch_size}
-        if any(p["corpus"] == "reading" for p in begun):
-            d |= {"corpus_chars": self.corpus_chars, "lesson_fraction": self.lesson_fraction}
-        if any(p["corpus"] == "numeracy" for p in begun):
-            d |= {"numeracy_chars": self.numeracy_chars, "numeracy_lesson_fraction": self.numeracy_lesson_fraction}
-        if any(p["corpus"] == "coverage" for p in begun):
-            d |= {"coverage_chars": self.coverage_chars, "coverage_lesson_fraction": self.coverage_lesson_fraction}
-        if any(p["corpus"] == "digits" for p in begun):
-            d |= {"digits_chars": self.digits_chars, "digits_lesson_fraction": self.digits_lesson_fraction}
+        for corpus in CORPORA:
+            if any(p["corpus"] == corpus for p in begun):
+                d |= {f: getattr(self, f) for f in CORPUS_SIZE_FIELDS[corpus]}
         return json.loads(json.dumps(d | {"phases": begun}))
 
 
@@ -249,11 +249,9 @@ def build_reading_tokens(cfg: PretrainConfig, tok, work: Path, log: Callable[[st
     """A reading-stage corpus's token stream and item offsets (built once, reused while unchanged)."""
     from simplex_training.atomic import atomic_write, atomic_write_text
 
-    r = cfg.reading
-    settings = {"reading": [r.corpus_chars, r.lesson_fraction],
-                "numeracy": [corpus, r.numeracy_chars, r.numeracy_lesson_fraction],
-                "coverage": [corpus, r.coverage_chars, r.coverage_lesson_fraction],
-                "digits": [corpus, r.digits_chars, r.digits_lesson_fraction]}[corpus]
+    settings = [getattr(cfg.reading, f) for f in CORPUS_SIZE_FIELDS[corpus]]
+    if corpus != "reading":  # the reading stream's key predates the others' (kept: caches stay valid)
+        settings = [corpus, *settings]
     key = hashlib.sha256(json.dumps([cfg.fingerprint(), *settings]).encode()).hexdigest()[:16]
     stamp, path = work / f"{corpus}.fingerprint", work / f"{corpus}_tokens.npz"
     if stamp.exists() and stamp.read_text() == key:
