@@ -2,7 +2,11 @@
 
 The test split is rebuilt exactly as training made it: the adapter GGUF records the fine-tuning
 settings (``simplex.finetune.config``: example count, data seed, split) and the data source, so the
-same held-out examples come back. ``--data`` scores a user JSONL's test split instead.
+same held-out examples come back. ``--data`` scores a user JSONL's test split instead. Without
+``--n`` the numbers are those of the run's ``metrics.json``: the same examples generated for, the
+same test loss over the whole test split, the same maximum length and generation margin.
+``--predictions FILE`` writes every scored example (prompt, gold, base and specialist outputs) as
+JSONL, for reading the failures behind a metric.
 """
 
 from __future__ import annotations
@@ -13,8 +17,11 @@ from pathlib import Path
 import click
 
 
-def test_examples(specialist_id: str, meta: dict, data: Path | None, n: int | None) -> tuple[list, list, str]:
-    """(TrainingExamples, test records, description) of the held-out split the adapter was trained with."""
+def test_examples(specialist_id: str, meta: dict, data: Path | None, n: int | None
+                  ) -> tuple[list, list, str, object]:
+    """(TrainingExamples, test records, description, FinetuneConfig) of the held-out split the adapter
+    was trained with: the examples to generate for, and the records the test loss is taken over (the
+    whole split, as training reports it, unless ``n`` limits both)."""
     from simplex_training.errors import DataError
     from simplex_training.finetune.config import FinetuneConfig
     from simplex_training.finetune.data import generator_data, load_user_data
@@ -31,8 +38,18 @@ def test_examples(specialist_id: str, meta: dict, data: Path | None, n: int | No
     examples = [ex for ex in (r.as_example() for r in loaded.test) if ex is not None]
     if not examples:
         raise DataError(f"{loaded.source}: the test split has no prompt/response examples to score")
-    limit = n if n is not None else cfg.eval_examples
-    return examples[:limit], loaded.test[:limit], loaded.source
+    if n is not None:
+        return examples[:n], loaded.test[:n], loaded.source, cfg
+    return examples[: cfg.eval_examples], loaded.test, loaded.source, cfg
+
+
+def write_predictions(path: Path, samples: list[dict]) -> None:
+    """One JSON object per scored example, written atomically."""
+    from simplex_training.atomic import atomic_write
+
+    with atomic_write(path) as fh:
+        for row in samples:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 @click.command(name="eval")
@@ -45,13 +62,14 @@ def test_examples(specialist_id: str, meta: dict, data: Path | None, n: int | No
               help="Score this JSONL's test split instead of the one the adapter was trained with.")
 @click.option("-n", "--n", "n", type=click.IntRange(min=1), default=None, help="Number of test examples.")
 @click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
+@click.option("--predictions", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write every scored example (prompt, gold, base and specialist output) to this JSONL file.")
 def eval_cmd(specialist_id: str, adapter: Path, base: Path | None, data: Path | None, n: int | None,
-             as_json: bool) -> None:
+             as_json: bool, predictions: Path | None) -> None:
     """Evaluate SPECIALIST_ID's ADAPTER against the base model on the held-out test split."""
     from simplex_training.cli.train_cmd import print_comparison
     from simplex_training.finetune.artifacts import load_adapter, load_base, resolve_base
     from simplex_training.finetune.batches import tokenize
-    from simplex_training.finetune.config import FinetuneConfig
     from simplex_training.finetune.evaluate import evaluate_before_after
     from simplex_training.pluginmanager import get_host
 
@@ -59,13 +77,20 @@ def eval_cmd(specialist_id: str, adapter: Path, base: Path | None, data: Path | 
     base_path = resolve_base(base)
     config, weights, tok, _ = load_base(base_path)
     lora_model, meta = load_adapter(adapter, config, weights)
-    examples, records, source = test_examples(specialist_id, meta, data, n)
-    items, _ = tokenize(tok, records, min(FinetuneConfig().max_seq_len, config.context_length))
-    result = evaluate_before_after(entry, lora_model, tok, examples, test_items=items, pad_id=tok.eos_id)
+    examples, records, source, cfg = test_examples(specialist_id, meta, data, n)
+    items, _ = tokenize(tok, records, min(cfg.max_seq_len, config.context_length))
+    result = evaluate_before_after(entry, lora_model, tok, examples, test_items=items, pad_id=tok.eos_id,
+                                   margin=cfg.new_tokens_margin, batch_size=cfg.eval_batch_size,
+                                   n_samples=len(examples) if predictions else 5)
+    if predictions:
+        write_predictions(predictions, result["samples"])
+        result["samples"] = result["samples"][:5]
     result = {"specialist": specialist_id, "adapter": str(adapter), "base": str(base_path), "data": source, **result}
     if as_json:
         click.echo(json.dumps(result, indent=2))
         return
     click.echo(f"{specialist_id}: {len(examples)} test examples from {source}")
+    if predictions:
+        click.echo(f"predictions: {predictions}")
     print_comparison(result["comparison"], result)
     click.echo("PASSED" if result["passed"] else "FAILED")

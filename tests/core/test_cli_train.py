@@ -91,6 +91,21 @@ def test_eval_json(trained, base):
     assert doc["samples"][0]["prompt"] == saved["samples"][0]["prompt"]  # the same held-out test split
 
 
+def test_eval_without_n_reproduces_the_runs_metrics_and_writes_predictions(trained, base):
+    root, _ = trained
+    run_dir = root / "out" / "sentiment_analysis"
+    preds = root / "preds.jsonl"
+    proc = run("eval", "sentiment_analysis", "--adapter", run_dir, "--base", base, "--json", "--predictions", preds)
+    assert proc.returncode == 0, proc.stderr
+    doc, saved = json.loads(proc.stdout), json.loads((run_dir / "metrics.json").read_text())
+    # the run's eval_examples, and the test loss over the whole test split, as training reported them
+    assert doc["n_test"] == saved["n_test"] == SMALL["eval_examples"]
+    assert doc["after"] == pytest.approx(saved["after"], rel=1e-6) and doc["before"] == pytest.approx(saved["before"])
+    rows = [json.loads(line) for line in preds.read_text().splitlines()]
+    assert len(rows) == SMALL["eval_examples"] and set(rows[0]) == {"prompt", "gold", "before", "after"}
+    assert rows[: len(doc["samples"])] == doc["samples"]
+
+
 def test_export_formats(trained, base):
     from simplex_training.gguf.reader import read_llama_gguf
     from simplex_training.plugins.exporters.gguf_adapter import read_gguf_adapter
