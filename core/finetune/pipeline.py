@@ -101,6 +101,7 @@ def train_specialist(specialist_id: str, base: str | Path | None = None, data: s
     from simplex_training.atomic import atomic_write_text
     from simplex_training.finetune.artifacts import adapter_meta, base_info, load_base, resolve_base, write_exports
     from simplex_training.finetune.batches import tokenize
+    from simplex_training.finetune.environment import environment
     from simplex_training.finetune.evaluate import evaluate_before_after
     from simplex_training.finetune.plot import plot_loss, plot_lr
     from simplex_training.finetune.trainer import finetune
@@ -159,7 +160,8 @@ def train_specialist(specialist_id: str, base: str | Path | None = None, data: s
     metrics = {"specialist": specialist_id, "complete": True, "passed": report["passed"],
                "base": {"path": str(base_path), "name": base_meta.get("general.name"),
                         "sha256": base_summary["sha256"]},
-               "data_source": loaded.source, "config": cfg.to_dict(), "training": training, **report}
+               "data_source": loaded.source, "config": cfg.to_dict(), "training": training,
+               "environment": environment(), **report}
     atomic_write_text(out / "metrics.json", json.dumps(metrics, indent=2, default=str) + "\n")
     files["metrics.json"] = out / "metrics.json"
     return SpecialistResult(specialist_id, out, bool(report["passed"]), metrics, training, files)

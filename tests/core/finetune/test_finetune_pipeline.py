@@ -36,6 +36,9 @@ def test_user_jsonl_of_mixed_formats_trains_and_exports(tiny_base, tmp_path):
                                                                                            "sentiment_analysis")
     assert res.metrics["n_test"] >= 1  # only the prompt/completion rows are scored by generation
     assert "accuracy" in res.metrics["after"] and "test_loss" in res.metrics["after"]
+    env = res.metrics["environment"]  # what else the numbers depend on: versions, CPU, BLAS kernels
+    assert env["packages"]["numpy"] == np.__version__ and env["packages"]["faker"] and env["cpu"]
+    assert env["blas"] and all(b["internal_api"] for b in env["blas"])
     hard = res.metrics["hard_tokens"]  # the specialist's answer tokens with the highest mean test loss
     assert hard and [h["mean_loss"] for h in hard] == sorted((h["mean_loss"] for h in hard), reverse=True)
     with pytest.raises(DataError, match="line 37"):
