@@ -94,7 +94,7 @@ def train(specialist_id: str, base: Path | None, data: Path | None, skip_bad: bo
     entry = get_host().registry("specialists")[specialist_id]  # unknown id: exit 2 with suggestions before any work
     overrides = load_config_file(config_file) if config_file else {}
     build_config(overrides, steps=steps, epochs=epochs, seed=seed, schedule=schedule,
-                 defaults=entry.training)  # bad settings: an error before any work
+                 defaults=entry.training, entry=entry)  # bad settings: an error before any work
     with contextlib.ExitStack() as stack:
         bar: list = []
 

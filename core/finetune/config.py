@@ -28,6 +28,14 @@ and command-line options override it (:func:`simplex_training.finetune.pipeline.
 
 ``lora`` overrides fields of the catalog preset (``rank``, ``alpha``, ``dropout``, ``targets``,
 ``exclude``, ``rslora``, ``quantize_base``, ``init``); ``lora_preset`` replaces the entry's preset.
+
+The default learning rate follows the LoRA scale (:func:`default_lr`): 2e-3 is for a scale of 2
+(``alpha / r`` of the ``simple`` and ``standard`` presets), and a larger scale gets a proportionally
+smaller rate, so that ``scale * lr`` stays 4e-3. With Adam each adapter entry moves by about ``lr``
+per step, and the weights by ``scale`` times that: the ``code`` and ``complex`` presets (rsLoRA,
+r=32, alpha 64: scale 11.3) at 2e-3 moved them 5.7 times as fast, and sql_generation's exact match
+was 0.26; at 3.5e-4 it was 0.95. A ``lr`` set anywhere (catalog entry, config file)
+is used as given.
 """
 
 from __future__ import annotations
@@ -47,6 +55,16 @@ SCHEDULE_OPTIONS: dict[str, tuple[str, ...]] = {
 }
 
 
+DEFAULT_LR = 2e-3
+DEFAULT_LR_SCALE = 2.0  # the LoRA scale DEFAULT_LR is for
+
+
+def default_lr(lora_scale: float) -> float:
+    """The learning rate used when none is set: ``DEFAULT_LR``, lowered for a LoRA scale above
+    ``DEFAULT_LR_SCALE`` so that ``scale * lr`` stays ``DEFAULT_LR * DEFAULT_LR_SCALE``."""
+    return DEFAULT_LR * min(1.0, DEFAULT_LR_SCALE / lora_scale) if lora_scale > 0 else DEFAULT_LR
+
+
 class ConfigError(SimplexError):
     """A fine-tuning setting is unknown or out of range."""
 
@@ -58,7 +76,7 @@ class FinetuneConfig:
     token_budget: int = 500_000  # neither steps nor epochs: train on about this many tokens
     batch_size: int = 8  # sequences per micro-batch
     grad_accum: int = 1  # micro-batches per optimizer step
-    lr: float = 2e-3
+    lr: float = DEFAULT_LR  # unless set, build_config lowers it for a LoRA scale above 2 (default_lr)
     schedule: str = "cosine"  # cosine | linear | constant | learned | annealing | a plugin's LR schedule
     schedule_options: dict[str, Any] = field(default_factory=dict)  # learned / annealing settings
     warmup_steps: int | None = None  # None: 5 % of the steps

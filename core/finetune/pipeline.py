@@ -18,12 +18,12 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from simplex_training.errors import DataError, SimplexError
-from simplex_training.finetune.config import ConfigError, FinetuneConfig
+from simplex_training.finetune.config import ConfigError, FinetuneConfig, default_lr
 
 
 @dataclass
@@ -54,9 +54,11 @@ def merge_settings(defaults: dict[str, Any] | None, overrides: dict[str, Any] | 
 
 def build_config(overrides: dict[str, Any] | None = None, *, steps: int | None = None, epochs: float | None = None,
                  seed: int | None = None, schedule: str | None = None,
-                 defaults: dict[str, Any] | None = None) -> FinetuneConfig:
+                 defaults: dict[str, Any] | None = None, entry: Any = None) -> FinetuneConfig:
     """Built-in defaults <- ``defaults`` (the catalog entry's ``training``) <- ``overrides`` (a config
-    file's mapping) <- explicit arguments."""
+    file's mapping) <- explicit arguments. When none of them sets ``lr`` and ``entry`` (the catalog
+    entry) is given, the learning rate is :func:`~simplex_training.finetune.config.default_lr` of
+    the run's LoRA scale."""
     data = merge_settings(defaults, overrides)
     if steps is not None or epochs is not None:
         data.pop("token_budget", None)
@@ -68,7 +70,22 @@ def build_config(overrides: dict[str, Any] | None = None, *, steps: int | None =
         data["seed"] = seed
     if schedule is not None:
         data["schedule"] = schedule
-    return FinetuneConfig.from_dict(data)
+    cfg = FinetuneConfig.from_dict(data)
+    if entry is not None and "lr" not in data:
+        cfg = replace(cfg, lr=default_lr(lora_config(entry, cfg).scale))
+    return cfg
+
+
+def lora_config(entry: Any, cfg: FinetuneConfig) -> Any:
+    """The run's LoRA settings: the entry's preset and overrides, or ``cfg.lora_preset``; then ``cfg.lora``."""
+    from simplex_training.lora.apply import LoRAConfig
+
+    preset = cfg.lora_preset or entry.lora_preset
+    try:
+        overrides = entry.lora_overrides if cfg.lora_preset is None else {}
+        return LoRAConfig.from_preset(preset, **{"seed": cfg.seed, **overrides, **cfg.lora})
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(f"LoRA settings (preset {preset!r}, overrides {cfg.lora}): {exc}") from None
 
 
 def load_data(specialist_id: str, data: str | Path | None, cfg: FinetuneConfig, skip_bad: bool = False) -> Any:
@@ -80,15 +97,14 @@ def load_data(specialist_id: str, data: str | Path | None, cfg: FinetuneConfig, 
 
 
 def make_lora(model: Any, entry: Any, cfg: FinetuneConfig) -> Any:
-    from simplex_training.lora.apply import LoRAConfig, apply_lora
+    from simplex_training.lora.apply import apply_lora
 
-    preset = cfg.lora_preset or entry.lora_preset
+    lora_cfg = lora_config(entry, cfg)
     try:
-        overrides = entry.lora_overrides if cfg.lora_preset is None else {}
-        lora_cfg = LoRAConfig.from_preset(preset, **{"seed": cfg.seed, **overrides, **cfg.lora})
         return apply_lora(model, lora_cfg)
     except (ValueError, TypeError) as exc:
-        raise ConfigError(f"LoRA settings (preset {preset!r}, overrides {cfg.lora}): {exc}") from None
+        raise ConfigError(f"LoRA settings (preset {cfg.lora_preset or entry.lora_preset!r}, overrides "
+                          f"{cfg.lora}): {exc}") from None
 
 
 def train_specialist(specialist_id: str, base: str | Path | None = None, data: str | Path | None = None,
@@ -111,7 +127,7 @@ def train_specialist(specialist_id: str, base: str | Path | None = None, data: s
     started = time.perf_counter()
     entry = get_host().registry("specialists")[specialist_id]
     cfg = build_config(config_overrides, steps=steps, epochs=epochs, seed=seed, schedule=schedule,
-                       defaults=entry.training)
+                       defaults=entry.training, entry=entry)
     base_path = resolve_base(base)
     config, weights, tok, base_meta = load_base(base_path)
     out = Path(out_dir) / specialist_id
@@ -190,7 +206,7 @@ def run_identity(specialist_id: str, *, base: str | Path | None = None,
 
     entry = get_host().registry("specialists")[specialist_id]
     cfg = build_config(config_overrides, steps=steps, epochs=epochs, seed=seed, schedule=schedule,
-                       defaults=entry.training)
+                       defaults=entry.training, entry=entry)
     return {"base_sha256": base_sha256 or base_hash(base),
             "config": json.loads(json.dumps(cfg.to_dict(), default=str))}
 

@@ -181,6 +181,26 @@ def test_catalog_training_defaults_apply_and_options_override_them(tiny_base, tm
     assert (merged.steps, merged.lr, merged.lora) == (5, 0.003, {"rank": 4, "alpha": 8})
 
 
+def test_the_default_lr_follows_the_lora_scale():
+    from simplex_training.finetune.config import default_lr
+    from simplex_training.finetune.pipeline import build_config, lora_config
+    from simplex_training.pluginmanager import get_host
+
+    specialists = get_host().registry("specialists")
+    for sid, scale in (("sentiment_analysis", 2.0), ("table_qa", 2.0), ("sql_generation", 64 / 32**0.5)):
+        entry = specialists[sid]
+        cfg = build_config(defaults=entry.training, entry=entry)
+        assert lora_config(entry, cfg).scale == pytest.approx(scale)
+        assert cfg.lr * scale == pytest.approx(4e-3)  # scale x lr of the simple and standard presets at 2e-3
+        assert build_config({"lr": 1e-3}, defaults=entry.training, entry=entry).lr == 1e-3  # set: used as given
+        assert build_config(defaults={**entry.training, "lr": 5e-3}, entry=entry).lr == 5e-3
+    entry = specialists["sql_generation"]  # a config file's LoRA settings count: alpha 16 at rsLoRA r=32
+    assert build_config({"lora": {"alpha": 16}}, defaults=entry.training, entry=entry).lr == pytest.approx(
+        default_lr(16 / 32**0.5))
+    assert build_config({"lora_preset": "simple"}, defaults=entry.training, entry=entry).lr == 2e-3
+    assert default_lr(1.0) == 2e-3  # a smaller scale keeps 2e-3
+
+
 def test_train_all_runs_specialists_in_processes(tiny_base, tmp_path):
     doc = train_all(["sentiment_analysis", "spam_detection"], parallel=2, out_dir=tmp_path, base=tiny_base, steps=2,
                     config_overrides=SMALL)
