@@ -146,14 +146,27 @@ class _Runner:
             self.pool = None
 
 
+def start(entry: Any, config_overrides: dict[str, Any] | None) -> tuple[dict[str, Any], Point]:
+    """The search's settings without a length (the entry's training defaults, then ``--config``) and
+    its first point: what a plain ``train`` would use, default learning rate included."""
+    from simplex_training.catalog import LORA_PRESETS
+    from simplex_training.finetune.pipeline import build_config, merge_settings
+
+    settings = merge_settings(entry.training, config_overrides)
+    base_settings = {k: v for k, v in settings.items() if k not in ("steps", "epochs")}
+    cfg = build_config(base_settings, entry=entry)
+    # the LoRA settings a plain `train` would use: the entry's preset with its overrides, or --config's preset
+    lora = dict(entry.lora) if cfg.lora_preset is None else dict(LORA_PRESETS[cfg.lora_preset])
+    return base_settings, initial_point(cfg, lora)
+
+
 def search(specialist_id: str, budget: int, *, parallel: int = 1, steps: int = 40, seed: int = 0,
            out_dir: str | Path = "runs", method: str = "anneal", base: str | Path | None = None,
            data: str | Path | None = None, config_overrides: dict[str, Any] | None = None,
            round_size: int | None = None,
            on_trial: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
     """Search ``budget`` trials (module docstring); returns ``{"best", "trials", "files", ...}``."""
-    from simplex_training.finetune.config import ConfigError, FinetuneConfig
-    from simplex_training.finetune.pipeline import merge_settings
+    from simplex_training.finetune.config import ConfigError
     from simplex_training.finetune.search_report import write_reports
     from simplex_training.pluginmanager import get_host
 
@@ -162,14 +175,7 @@ def search(specialist_id: str, budget: int, *, parallel: int = 1, steps: int = 4
     if budget < 1 or parallel < 1 or steps < 1:
         raise ConfigError("budget, parallel and steps must be >= 1")
     entry = get_host().registry("specialists")[specialist_id]
-    settings = merge_settings(entry.training, config_overrides)  # the entry's training defaults, then --config
-    base_settings = {k: v for k, v in settings.items() if k not in ("steps", "epochs")}
-    cfg = FinetuneConfig.from_dict(base_settings)
-    from simplex_training.catalog import LORA_PRESETS
-
-    # the LoRA settings a plain `train` would use: the entry's preset with its overrides, or --config's preset
-    lora = dict(entry.lora) if cfg.lora_preset is None else dict(LORA_PRESETS[cfg.lora_preset])
-    start_point = initial_point(cfg, lora)
+    base_settings, start_point = start(entry, config_overrides)
     folder = Path(out_dir) / specialist_id / "search"
     folder.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)

@@ -119,3 +119,17 @@ def test_best_config_round_trip_through_train(tiny_base, tmp_path):
     assert metrics["training"]["lora"]["rank"] == p["rank"]
     assert metrics["training"]["lora"]["alpha"] == p["rank"] * p["alpha_ratio"]
     assert (tmp_path / "out" / "sentiment_analysis" / "lr.png").exists()
+
+
+def test_the_search_starts_where_train_would_default_lr_included():
+    from simplex_training.finetune.pipeline import build_config
+    from simplex_training.finetune.search import start
+    from simplex_training.pluginmanager import get_host
+
+    specialists = get_host().registry("specialists")
+    for sid in ("sentiment_analysis", "sql_generation"):  # scale 2 and the rsLoRA code preset (scale 11.3)
+        entry = specialists[sid]
+        settings, point = start(entry, {"steps": 7})
+        assert "steps" not in settings
+        assert point["lr"] == pytest.approx(build_config(defaults=entry.training, entry=entry).lr, rel=1e-2)
+    assert start(specialists["sql_generation"], {"lr": 1e-3})[1]["lr"] == 1e-3
