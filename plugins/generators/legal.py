@@ -468,6 +468,85 @@ def compliance_retention(ctx: GenContext, violate: bool):
     return policy, report, reason, bad, data
 
 
+def _mark(bad: bool) -> str:
+    return " -> breach" if bad else " -> ok"
+
+
+def _plain(x: float) -> str:
+    """An amount as the checks write it: no currency sign, no thousands separator (1158.88)."""
+    return f"{x:.2f}"
+
+
+def _vs(amount: float, limit: float) -> str:
+    return f"{_plain(amount)} {'>' if amount > limit else '<='} {_plain(limit)}"
+
+
+def expense_checks(data: dict) -> list[str]:
+    """One line per expense item: each rule that applies to it, compared, then ok or breach."""
+    meal, appr, rcpt = data["meal_limit"], data["approval_limit"], data["receipt_limit"]
+    lines = []
+    for cat, amt, approved, receipt in data["items"]:
+        parts, bad = [], False
+        if cat == "meal":
+            parts.append(f"meal limit {_vs(amt, meal)}")
+            bad |= amt > meal
+        if appr is not None:
+            parts.append(f"approval limit {_vs(amt, appr)}"
+                         + (f", approved: {'yes' if approved else 'no'}" if amt > appr else ""))
+            bad |= amt > appr and not approved
+        if rcpt is not None:
+            parts.append(f"receipt limit {_vs(amt, rcpt)}" + (f", receipt: {'yes' if receipt else 'no'}" if amt > rcpt else ""))
+            bad |= amt > rcpt and not receipt
+        lines.append(f"- {cat} {_plain(amt)}: " + ("; ".join(parts) or "no rule applies") + _mark(bad))
+    return lines
+
+
+def travel_checks(data: dict) -> list[str]:
+    """The flight, then the hotel rate and the booking date when the policy has those rules."""
+    dur, cls, hours = data["minutes"], data["class"], data["max_hours"]
+    short = dur < hours * 60
+    lines = [f"- flight {dur // 60}h {dur % 60:02d}m: {'shorter' if short else 'not shorter'} than {hours} hours, "
+             f"{cls} class" + _mark(short and cls != "economy")]
+    if data["rules"] >= 2:
+        hotel, rate = data["hotel"], data["max_rate"]
+        lines.append(f"- hotel rate {_vs(hotel, rate)}" + _mark(hotel > rate))
+    if data["rules"] >= 3:
+        depart = date.fromisoformat(data["departure"])
+        last = depart - timedelta(days=data["advance_days"])
+        booked = date.fromisoformat(data["booked"])
+        lines.append(f"- departure {depart.isoformat()} - {data['advance_days']} days = {last.isoformat()}; booked "
+                     f"{booked.isoformat()}, {'after' if booked > last else 'not after'} it" + _mark(booked > last))
+    return lines
+
+
+def _plus_months(closed: date, months: int) -> str:
+    """``closed + N months = date``, years and months apart so each is a small step."""
+    years, rest = divmod(months, 12)
+    step = " ".join(x for x in (f"{years} years" if years > 1 else "1 year" if years else "",
+                                f"{rest} months" if rest else "") if x)
+    return f"{closed.isoformat()} + {step} = {add_months(closed, months).isoformat()}"
+
+
+def retention_checks(data: dict) -> list[str]:
+    """One line per record: deleted, exempt, or its deletion date against the audit date."""
+    audit, months = data["audit"], data["months"]
+    lines = []
+    for rid, closed, stored, hold in data["records"]:
+        if not stored:
+            lines.append(f"- {rid}: deleted" + _mark(False))
+        elif hold and data["hold_rule"]:
+            lines.append(f"- {rid}: under legal hold, exempt" + _mark(False))
+        else:
+            due = add_months(date.fromisoformat(closed), months).isoformat()
+            late = due < audit
+            lines.append(f"- {rid}: still stored; delete by {_plus_months(date.fromisoformat(closed), months)}; "
+                         f"audit {audit} is {'after' if late else 'not after'} it" + _mark(late))
+    return lines
+
+
+COMPLIANCE_CHECKS = {"expense": expense_checks, "travel": travel_checks, "retention": retention_checks}
+
+
 COMPLIANCE_FAMILIES = {"expense": compliance_expense, "travel": compliance_travel, "retention": compliance_retention}
 COMPLIANCE_KEYS = tuple(COMPLIANCE_FAMILIES)
 
@@ -499,7 +578,7 @@ class ComplianceCheckGenerator(Generator):
         reason = reason or "no rule is broken"
         return TrainingExample(
             prompt=self.TEMPLATES[k].format(policy=policy, report=report),
-            response=f"Verdict: {label}\nReason: {reason}",
+            response="Checks:\n" + "\n".join(COMPLIANCE_CHECKS[family](data)) + f"\nVerdict: {label}\nReason: {reason}",
             metadata={"label": label, "phrasing": k, "case": data, "reason": reason},
         )
 

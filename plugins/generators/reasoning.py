@@ -733,6 +733,11 @@ def solve_records(factors: list[str], rows: list[tuple[list[bool], bool]]) -> li
 
 
 def causal_interventions(ctx: GenContext, setting: str, effect: str, factors: list[str], cause: int):
+    """Removal tests, one per factor (the cause's is left out on hard, with a red herring added).
+
+    The worked answer reads the tests in the order the prompt gives them, one line each, so every
+    line is the next sentence restated.
+    """
     lines, steps = [], []
     hard = ctx.difficulty == "hard"
     order = list(range(len(factors)))
@@ -742,17 +747,14 @@ def causal_interventions(ctx: GenContext, setting: str, effect: str, factors: li
             if hard:
                 continue
             lines.append(f"With {factors[i]} removed, the {effect} stopped.")
+            steps.append(f"Without {factors[i]}: stopped, so it is the cause.")
         else:
             lines.append(f"With {factors[i]} removed, the {effect} still happened.")
-    for i in order:
-        if i != cause:
-            steps.append(f"Without {factors[i]} the {effect} still happened, so it is not the cause.")
+            steps.append(f"Without {factors[i]}: still happened, so it is not the cause.")
     if hard:
         herring = ctx.choice([i for i in range(len(factors)) if i != cause])
         lines.insert(0, f"Most days with {effect} also had {factors[herring]} in use.")
         steps.append(f"Only {factors[cause]} is left, so it is the cause.")
-    else:
-        steps.append(f"Without {factors[cause]} the {effect} stopped, so it is the cause.")
     return " ".join(lines), steps, {"mode": "interventions", "tested_cause": not hard}
 
 
@@ -772,13 +774,14 @@ def causal_records(ctx: GenContext, setting: str, effect: str, factors: list[str
     for r, (present, eff) in enumerate(rows, 1):
         used = [f for f, p in zip(factors, present) if p]
         lines.append(f"Day {r}: {', '.join(used) if used else 'none of them'} -> {effect if eff else 'no ' + effect}.")
-    steps = []
-    for i, f in enumerate(factors):
-        if i == cause:
-            continue
-        r = next(j for j, (p, e) in enumerate(rows, 1) if p[i] != e)
-        steps.append(f"{f[0].upper() + f[1:]}: day {r} does not match, so it is not the cause.")
-    steps.append(f"Only {factors[cause]} matches the {effect} on every day.")
+    # Day by day, the factors that could still be the cause: on a day with the effect the cause was in
+    # use, on a day without it the cause was not. Each line needs only its day and the line above.
+    steps, left = [], list(range(len(factors)))
+    for r, (present, eff) in enumerate(rows, 1):
+        left = [i for i in left if present[i] == eff]
+        names = ", ".join(factors[i] for i in left)
+        steps.append(f"Day {r}: {effect if eff else 'no ' + effect}, so left: {names}.")
+    steps.append(f"Only {factors[cause]} is left, so it is the cause.")
     data = {"mode": "records", "rows": [[[f for f, p in zip(factors, pr) if p], e] for pr, e in rows]}
     return "\n".join(lines), steps, data
 

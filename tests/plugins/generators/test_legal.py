@@ -193,7 +193,10 @@ def test_compliance_label_follows_the_stated_limits(difficulty):
         label = ex.metadata["label"]
         bad = breaches_from_prompt(ex.prompt)
         assert bad == (1 if label == "non_compliant" else 0), (label, ex.prompt)
-        assert ex.response.startswith(f"Verdict: {label}\nReason: ")
+        checks, verdict = ex.response.split("\nVerdict: ")
+        assert checks.startswith("Checks:\n") and verdict.startswith(f"{label}\nReason: ")
+        # the worked checks find the same breaches as the prompt's own rules
+        assert checks.count(" -> breach") == bad and checks.count(" -> ") == checks.count("\n- ")
         if label == "non_compliant":
             # the reason quotes values from the prompt
             for amt in re.findall(r"\$[\d,]+\.\d\d", ex.response):
