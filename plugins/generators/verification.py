@@ -46,6 +46,36 @@ NEGATED = {
 }
 
 
+# The worked answer names each fact by its topic: the claim's first, then every evidence sentence in
+# the passage's order, each set against the claim. A sentence about the claim's topic and company
+# decides the verdict; if there is none, there is not enough info.
+TOPIC = {"founded": "founded in", "hq": "head office in", "employees": "employees:", "ceo": "CEO:",
+         "product": "main product:"}
+BOUND = {"before": ("founded before", int.__lt__), "after": ("founded after", int.__gt__),
+         "more_than": ("employees more than", int.__gt__), "fewer_than": ("employees fewer than", int.__lt__)}
+
+
+def worked_check(company: str, attr: str, form: str, claimed: object,
+                 stated: list[tuple[str, str, object]]) -> str:
+    if form in BOUND:
+        lines = [f"Claim: {BOUND[form][0]} {claimed}."]
+    else:
+        lines = [f"Claim: {'not ' if form == 'negated' else ''}{TOPIC[attr]} {claimed}."]
+    for who, topic, value in stated:
+        if who != company:
+            lines.append(f"- {who}: another company")
+        elif topic != attr:
+            lines.append(f"- {TOPIC[topic]} {value}: another topic")
+        elif form in BOUND:
+            fits = BOUND[form][1](int(value), int(claimed))  # type: ignore[call-overload]
+            lines.append(f"- {TOPIC[topic]} {value}: {'fits' if fits else 'does not fit'} the claim")
+        elif form == "negated":
+            lines.append(f"- {TOPIC[topic]} {value}: the claim denies it")
+        else:
+            lines.append(f"- {TOPIC[topic]} {value}: {'same as' if value == claimed else 'differs from'} the claim")
+    return "\n".join(lines)
+
+
 def _company(ctx: GenContext, avoid: str = "") -> str:
     for _ in range(20):
         name = ctx.fake.company()
@@ -89,53 +119,57 @@ class FactCheckingGenerator(Generator):
         shown = [a for a in ATTRS if a in picked]
         values = dict(facts, E=company)
         sentences = [ctx.choice(EVIDENCE[a]).format(**values) for a in shown]
+        stated = [(company, a, values[a]) for a in shown]  # what each sentence says, for the worked answer
         label = ctx.label
         if label == "not_enough_info":
             attr = ctx.choice([a for a in ATTRS if a not in shown])
             claim = ctx.choice(CLAIM[attr]).format(**values)
-            form = "unstated"
+            form, claimed = "unstated", values[attr]
             if ctx.difficulty == "hard":  # the attribute is stated, but for another company
                 other = dict(_facts(ctx), E=_company(ctx, avoid=company))
                 other[attr] = values[attr] if ctx.rng.random() < 0.5 else other[attr]
                 sentences.append(ctx.choice(EVIDENCE[attr]).format(**other))
+                stated.append((other["E"], attr, other[attr]))
         else:
             attr = ctx.choice(shown)
             comparison = ctx.difficulty == "hard" and attr in ("founded", "employees") and ctx.rng.random() < 0.6
             if comparison:
-                claim, form = self._comparison(ctx, attr, values, label == "supported")
+                claim, form, claimed = self._comparison(ctx, attr, values, label == "supported")
             elif label == "supported":
-                claim, form = ctx.choice(CLAIM[attr]).format(**values), "restate"
+                claim, form, claimed = ctx.choice(CLAIM[attr]).format(**values), "restate", values[attr]
             elif ctx.rng.random() < 0.7:
                 changed = dict(values)
                 changed[attr] = _different(ctx, attr, values[attr])
-                claim, form = ctx.choice(CLAIM[attr]).format(**changed), "changed"
+                claim, form, claimed = ctx.choice(CLAIM[attr]).format(**changed), "changed", changed[attr]
             else:
-                claim, form = NEGATED[attr].format(**values), "negated"
-        ctx.rng.shuffle(sentences)
+                claim, form, claimed = NEGATED[attr].format(**values), "negated", values[attr]
+        order = list(range(len(sentences)))
+        ctx.rng.shuffle(order)
+        sentences, stated = [sentences[i] for i in order], [stated[i] for i in order]
         k = ctx.randint(0, len(self.TEMPLATES) - 1)
         prompt = self.TEMPLATES[k].format(ev=" ".join(sentences), claim=claim)
         return TrainingExample(
             prompt=prompt,
-            response=f"Verdict: {label}",
+            response=worked_check(company, attr, form, claimed, stated) + f"\nVerdict: {label}",
             metadata={"label": label, "company": company, "evidence_attrs": shown, "claim_attr": attr,
                       "claim_form": form, "facts": {a: facts[a] for a in shown}, "claim": claim, "phrasing": k},
         )
 
     @staticmethod
-    def _comparison(ctx: GenContext, attr: str, values: dict[str, object], true: bool) -> tuple[str, str]:
+    def _comparison(ctx: GenContext, attr: str, values: dict[str, object], true: bool) -> tuple[str, str, int]:
         v = int(values[attr])  # type: ignore[call-overload]
         gap = ctx.randint(1, 40) if attr == "founded" else ctx.randint(1, max(1, v // 3))
         if attr == "founded":
             if ctx.rng.random() < 0.5:  # before / after
                 bound = v + gap if true else v - gap
-                return f"{values['E']} was founded before {bound}.", "before"
+                return f"{values['E']} was founded before {bound}.", "before", bound
             bound = v - gap if true else v + gap
-            return f"{values['E']} was founded after {bound}.", "after"
+            return f"{values['E']} was founded after {bound}.", "after", bound
         if ctx.rng.random() < 0.5:
             bound = v - gap if true else v + gap
-            return f"{values['E']} has more than {bound} employees.", "more_than"
+            return f"{values['E']} has more than {bound} employees.", "more_than", bound
         bound = v + gap if true else v - gap
-        return f"{values['E']} has fewer than {bound} employees.", "fewer_than"
+        return f"{values['E']} has fewer than {bound} employees.", "fewer_than", bound
 
 
 # -- claim_detection ------------------------------------------------------------------------------

@@ -93,7 +93,13 @@ def test_fact_checking_labels_follow_from_evidence() -> None:
         evidence, claim = _split(ex.prompt)
         m = ex.metadata
         assert claim == m["claim"]
-        assert ex.response == f"Verdict: {m['label']}"
+        worked, verdict = ex.response.rsplit("\n", 1)
+        assert verdict == f"Verdict: {m['label']}"
+        # one worked line per evidence sentence, and only a sentence on the claim's topic decides
+        lines = worked.split("\n")
+        assert lines[0].startswith("Claim: ") and len(lines) - 1 == len(re.findall(r"\.(?: |$)", evidence))
+        deciding = [x for x in lines[1:] if not x.endswith(("another topic", "another company"))]
+        assert len(deciding) == (m["label"] != "not_enough_info")
         # the evidence states exactly the listed attributes of the company, with the listed values
         facts = read_evidence(evidence, m["company"])
         assert sorted(facts) == sorted(m["evidence_attrs"]), (evidence, m["evidence_attrs"])
