@@ -225,6 +225,45 @@ CHANGE = {
 }
 
 
+# The worked answer: the hypothesis's topic and value, then each premise fact in its order, in English,
+# set beside the hypothesis. Only a fact of the hypothesis's kind decides; with none, it is neutral.
+TOPIC = {"buy": "bought", "live": "lives in", "work": "works in", "age": "age", "speak": "speaks",
+         "call": "called", "arrive": "arrives in"}
+KEY = {"buy": "n", "live": "city", "work": "city", "age": "n", "speak": "lang", "call": "name2", "arrive": "day"}
+
+
+def hypothesis_value(kind: str, template: str, values: dict[str, object]) -> str:
+    """What the hypothesis says about its kind's key slot: a value, 'some', or a comparison."""
+    if "{lower}" in template:
+        return f"{'older' if 'older' in template else 'younger'} than {_english('{lower}', values)}"
+    if kind == "buy" and "{n}" not in template:
+        return "some" if "some" in template else "none"
+    if kind == "arrive":
+        return f"{values['city']} on {values['day']}" if "{day}" in template else str(values["city"])
+    return str(values[KEY[kind]])
+
+
+def worked_nli(kind: str, form: str, said: str, facts: list[tuple[str, dict[str, object]]]) -> str:
+    negated = form == "negated" and not said.startswith(("younger", "none"))
+    lines = [f"Hypothesis: {'not ' if negated else ''}{TOPIC[kind]} {said}."]
+    for k, values in facts:
+        if k != kind:
+            lines.append(f"- {TOPIC[k]}: another topic")
+            continue
+        stated = f"{values['city']} on {values['day']}" if k == "arrive" else str(values[KEY[k]])
+        if negated or said == "none":
+            rel = "the hypothesis denies it"
+        elif said == "some":
+            rel = "fits"
+        elif said.startswith(("older", "younger")):
+            bound = int(said.rsplit(" ", 1)[1])
+            rel = "fits" if (int(stated) > bound) == said.startswith("older") else "does not fit"
+        else:
+            rel = "same" if said == stated else "different"
+        lines.append(f"- {TOPIC[k]} {stated}, hypothesis {said}: {rel}")
+    return "\n".join(lines)
+
+
 def _english(template: str, values: dict[str, object]) -> str:
     filled = dict(values)
     if "n" in values and isinstance(values["n"], int):
@@ -263,30 +302,29 @@ class CrossLingualGenerator(Generator):
             kind = ctx.choice([k for k in FACT_KINDS if k not in kinds])
             values = draw_values(ctx, kind, name=name)
             values["_gap"] = ctx.randint(1, 9)
-            hyp = _english(ctx.choice(ENTAIL[kind]), values)
-            form = "unmentioned"
+            template = ctx.choice(ENTAIL[kind])
+            hyp, form = _english(template, values), "unmentioned"
         else:
             kind, values = ctx.choice(facts)
             values = dict(values)
             values["_gap"] = ctx.randint(1, 9)
             if label == "entailment":
-                hyp = _english(ctx.choice(ENTAIL[kind]), values)
-                form = "restate"
+                template = ctx.choice(ENTAIL[kind])
+                hyp, form = _english(template, values), "restate"
             elif kind in CHANGE and ctx.rng.random() < 0.5:
                 slot, template = CHANGE[kind]
                 old = values[slot]
                 while values[slot] == old:
                     values[slot] = draw_values(ctx, kind, name=name)[slot]
-                hyp = _english(template, values)
-                form = "changed"
+                hyp, form = _english(template, values), "changed"
             else:
-                hyp = _english(ctx.choice(NEGATE[kind]), values)
-                form = "negated"
+                template = ctx.choice(NEGATE[kind])
+                hyp, form = _english(template, values), "negated"
         k = ctx.randint(0, len(self.TEMPLATES) - 1)
         prompt = self.TEMPLATES[k].format(L=LANG_NAMES[lang], lang=lang, p=premise, h=hyp)
         return TrainingExample(
             prompt=prompt,
-            response=f"Label: {label}",
+            response=worked_nli(kind, form, hypothesis_value(kind, template, values), facts) + f"\nLabel: {label}",
             metadata={"label": label, "premise_lang": lang, "premise_kinds": kinds,
                       "hypothesis_kind": kind, "hypothesis_form": form, "phrasing": k},
         )

@@ -132,7 +132,15 @@ def test_cross_lingual_labels_follow_from_construction() -> None:
     for ex in _sample(CrossLingualGenerator):
         m = ex.metadata
         premise, hyp = _split(ex.prompt)
-        assert ex.response == f"Label: {m['label']}"
+        worked, verdict = ex.response.rsplit("\n", 1)
+        assert verdict == f"Label: {m['label']}"
+        # one worked line per premise fact; only one of the hypothesis's kind decides, and says how
+        lines = worked.split("\n")[1:]
+        assert len(lines) == len(m["premise_kinds"])
+        rel = [x.rsplit(": ", 1)[1] for x in lines if not x.endswith("another topic")]
+        allowed = {"neutral": set(), "entailment": {"same", "fits"},
+                   "contradiction": {"different", "does not fit", "the hypothesis denies it"}}[m["label"]]
+        assert len(rel) == (m["label"] != "neutral") and set(rel) <= allowed, (ex.response, m)
         lang = m["premise_lang"]
         # the premise is not English
         assert not re.search(r"\b(bought|lives|works|speaks|called|years old|will arrive)\b", premise)
