@@ -495,7 +495,8 @@ def expense_checks(data: dict) -> list[str]:
                          + (f", approved: {'yes' if approved else 'no'}" if amt > appr else ""))
             bad |= amt > appr and not approved
         if rcpt is not None:
-            parts.append(f"receipt limit {_vs(amt, rcpt)}" + (f", receipt: {'yes' if receipt else 'no'}" if amt > rcpt else ""))
+            parts.append(f"receipt limit {_vs(amt, rcpt)}"
+                         + (f", receipt: {'yes' if receipt else 'no'}" if amt > rcpt else ""))
             bad |= amt > rcpt and not receipt
         lines.append(f"- {cat} {_plain(amt)}: " + ("; ".join(parts) or "no rule applies") + _mark(bad))
     return lines
@@ -522,9 +523,9 @@ def travel_checks(data: dict) -> list[str]:
 def _plus_months(closed: date, months: int) -> str:
     """``closed + N months = date``, years and months apart so each is a small step."""
     years, rest = divmod(months, 12)
-    step = " ".join(x for x in (f"{years} years" if years > 1 else "1 year" if years else "",
-                                f"{rest} months" if rest else "") if x)
-    return f"{closed.isoformat()} + {step} = {add_months(closed, months).isoformat()}"
+    parts = [f"{years} year{'s' if years > 1 else ''}"] if years else []
+    parts += [f"{rest} months"] if rest else []
+    return f"{closed.isoformat()} + {' '.join(parts)} = {add_months(closed, months).isoformat()}"
 
 
 def retention_checks(data: dict) -> list[str]:
@@ -537,9 +538,9 @@ def retention_checks(data: dict) -> list[str]:
         elif hold and data["hold_rule"]:
             lines.append(f"- {rid}: under legal hold, exempt" + _mark(False))
         else:
-            due = add_months(date.fromisoformat(closed), months).isoformat()
-            late = due < audit
-            lines.append(f"- {rid}: still stored; delete by {_plus_months(date.fromisoformat(closed), months)}; "
+            closed_on = date.fromisoformat(closed)
+            late = add_months(closed_on, months).isoformat() < audit
+            lines.append(f"- {rid}: still stored; delete by {_plus_months(closed_on, months)}; "
                          f"audit {audit} is {'after' if late else 'not after'} it" + _mark(late))
     return lines
 
