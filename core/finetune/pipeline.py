@@ -76,13 +76,20 @@ def build_config(overrides: dict[str, Any] | None = None, *, steps: int | None =
     return cfg
 
 
+def lora_preset(entry: Any, cfg: FinetuneConfig) -> tuple[str, dict[str, Any]]:
+    """The run's LoRA preset and the overrides kept on it: the entry's preset and overrides, or
+    ``cfg.lora_preset`` alone (a preset from the config drops the entry's overrides)."""
+    if cfg.lora_preset is None:
+        return entry.lora_preset, dict(entry.lora_overrides)
+    return cfg.lora_preset, {}
+
+
 def lora_config(entry: Any, cfg: FinetuneConfig) -> Any:
-    """The run's LoRA settings: the entry's preset and overrides, or ``cfg.lora_preset``; then ``cfg.lora``."""
+    """The run's LoRA settings: :func:`lora_preset`, then ``cfg.lora``."""
     from simplex_training.lora.apply import LoRAConfig
 
-    preset = cfg.lora_preset or entry.lora_preset
+    preset, overrides = lora_preset(entry, cfg)
     try:
-        overrides = entry.lora_overrides if cfg.lora_preset is None else {}
         return LoRAConfig.from_preset(preset, **{"seed": cfg.seed, **overrides, **cfg.lora})
     except (ValueError, TypeError) as exc:
         raise ConfigError(f"LoRA settings (preset {preset!r}, overrides {cfg.lora}): {exc}") from None
@@ -103,7 +110,7 @@ def make_lora(model: Any, entry: Any, cfg: FinetuneConfig) -> Any:
     try:
         return apply_lora(model, lora_cfg)
     except (ValueError, TypeError) as exc:
-        raise ConfigError(f"LoRA settings (preset {cfg.lora_preset or entry.lora_preset!r}, overrides "
+        raise ConfigError(f"LoRA settings (preset {lora_preset(entry, cfg)[0]!r}, overrides "
                           f"{cfg.lora}): {exc}") from None
 
 

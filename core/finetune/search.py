@@ -150,14 +150,13 @@ def start(entry: Any, config_overrides: dict[str, Any] | None) -> tuple[dict[str
     """The search's settings without a length (the entry's training defaults, then ``--config``) and
     its first point: what a plain ``train`` would use, default learning rate included."""
     from simplex_training.catalog import LORA_PRESETS
-    from simplex_training.finetune.pipeline import build_config, merge_settings
+    from simplex_training.finetune.pipeline import build_config, lora_preset, merge_settings
 
     settings = merge_settings(entry.training, config_overrides)
     base_settings = {k: v for k, v in settings.items() if k not in ("steps", "epochs")}
     cfg = build_config(base_settings, entry=entry)
-    # the LoRA settings a plain `train` would use: the entry's preset with its overrides, or --config's preset
-    lora = dict(entry.lora) if cfg.lora_preset is None else dict(LORA_PRESETS[cfg.lora_preset])
-    return base_settings, initial_point(cfg, lora)
+    preset, overrides = lora_preset(entry, cfg)  # as a plain `train` picks it
+    return base_settings, initial_point(cfg, {**LORA_PRESETS[preset], **overrides})
 
 
 def search(specialist_id: str, budget: int, *, parallel: int = 1, steps: int = 40, seed: int = 0,

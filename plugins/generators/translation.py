@@ -232,15 +232,20 @@ TOPIC = {"buy": "bought", "live": "lives in", "work": "works in", "age": "age", 
 KEY = {"buy": "n", "live": "city", "work": "city", "age": "n", "speak": "lang", "call": "name2", "arrive": "day"}
 
 
+def fact_value(kind: str, values: dict[str, object]) -> str:
+    """A fact's key slot as the worked answer writes it (an arrival is its city and day)."""
+    return f"{values['city']} on {values['day']}" if kind == "arrive" else str(values[KEY[kind]])
+
+
 def hypothesis_value(kind: str, template: str, values: dict[str, object]) -> str:
     """What the hypothesis says about its kind's key slot: a value, 'some', or a comparison."""
     if "{lower}" in template:
         return f"{'older' if 'older' in template else 'younger'} than {_english('{lower}', values)}"
     if kind == "buy" and "{n}" not in template:
         return "some" if "some" in template else "none"
-    if kind == "arrive":
-        return f"{values['city']} on {values['day']}" if "{day}" in template else str(values["city"])
-    return str(values[KEY[kind]])
+    if kind == "arrive" and "{day}" not in template:
+        return str(values["city"])
+    return fact_value(kind, values)
 
 
 def worked_nli(kind: str, form: str, said: str, facts: list[tuple[str, dict[str, object]]]) -> str:
@@ -250,7 +255,7 @@ def worked_nli(kind: str, form: str, said: str, facts: list[tuple[str, dict[str,
         if k != kind:
             lines.append(f"- {TOPIC[k]}: another topic")
             continue
-        stated = f"{values['city']} on {values['day']}" if k == "arrive" else str(values[KEY[k]])
+        stated = fact_value(k, values)
         if negated or said == "none":
             rel = "the hypothesis denies it"
         elif said == "some":
