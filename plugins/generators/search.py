@@ -7,7 +7,9 @@
   a town's population...) and a passage built from sentences with known roles: "answer" sentences
   answer it, "topic" sentences mention the entity without answering, "offtopic" sentences are about
   another entity. relevant = contains an answer sentence; partially_relevant = mentions the entity
-  but never answers; not_relevant = only off-topic sentences.
+  but never answers; not_relevant = only off-topic sentences. The answer names the kind of entity
+  the query asks about (company, shop, town, product, mountain) and what it asks, then the kind of
+  entity the passage is about, and whether it is the same one and gives the answer, before the label.
 """
 
 from __future__ import annotations
@@ -164,6 +166,13 @@ RANK_KINDS = {
 }
 
 
+# kind -> what the entity is, and what the query asks about it (the worked answer names both)
+ENTITY_TYPES = {"founded": "company", "ceo": "company", "hours": "shop", "population": "town", "price": "product",
+                "height": "mountain"}
+ASKS = {"founded": "founding year", "ceo": "chief executive", "hours": "opening hours", "population": "population",
+        "price": "price", "height": "height"}
+
+
 def _fill(ctx: GenContext, template: str, entity: str) -> str:
     return template.format(
         E=entity, year=ctx.randint(1890, 2020), city=ctx.fake.city(), n=f"{ctx.randint(120, 9800):,}",
@@ -171,6 +180,20 @@ def _fill(ctx: GenContext, template: str, entity: str) -> str:
         h=ctx.randint(6, 10), h2=ctx.randint(5, 9), street=ctx.fake.street_name(), landmark=ctx.choice(LANDMARKS),
         festival=ctx.choice(FESTIVALS), p=ctx.randint(19, 899),
     )
+
+
+def relevance_walk(kind: str, passage_kind: str, label: str) -> str:
+    """The worked part of a relevance answer: what the query asks about which kind of entity, then
+    what kind of entity the passage is about and, if it is the query's kind, whether it is the same
+    one and gives the answer. The kinds come from a closed list, so the adapter compares two words it
+    has seen together many times rather than two names (which it cannot tell apart reliably)."""
+    query_type, passage_type = ENTITY_TYPES[kind], ENTITY_TYPES[passage_kind]
+    about = f"a {passage_type}"
+    if label == "not_relevant" and passage_type == query_type:
+        about += ", another one"
+    elif label != "not_relevant":
+        about += f", the same one, {'gives' if label == 'relevant' else 'does not give'} its {ASKS[kind]}"
+    return f"Query: a {query_type}'s {ASKS[kind]}\nPassage: {about}"
 
 
 class PassageRankingGenerator(Generator):
@@ -194,6 +217,7 @@ class PassageRankingGenerator(Generator):
         n = ctx.level(ctx.randint(1, 2), ctx.randint(2, 3), ctx.randint(3, 4))
         label = ctx.label
         parts: list[tuple[str, str]] = []
+        passage_kind = kind  # the kind of entity the passage is about
         if label in ("relevant", "partially_relevant"):
             n_topic = n - 1 if label == "relevant" else n
             for t in ctx.sample(topics, min(n_topic, len(topics))):
@@ -203,12 +227,12 @@ class PassageRankingGenerator(Generator):
             ctx.rng.shuffle(parts)
         else:
             # another entity; on hard, sometimes the same kind of fact about a different entity
-            other_kind = kind if (ctx.difficulty == "hard" and ctx.rng.random() < 0.5) else \
+            passage_kind = kind if (ctx.difficulty == "hard" and ctx.rng.random() < 0.5) else \
                 ctx.choice([k for k in sorted(RANK_KINDS) if k != kind])
-            other = _entity(ctx, other_kind)
+            other = _entity(ctx, passage_kind)
             while entity.lower() in other.lower() or other.lower() in entity.lower():
-                other = _entity(ctx, other_kind)
-            _, o_answers, o_topics = RANK_KINDS[other_kind]
+                other = _entity(ctx, passage_kind)
+            _, o_answers, o_topics = RANK_KINDS[passage_kind]
             pool = list(o_answers[:1]) + list(o_topics)
             for t in ctx.sample(pool, min(n, len(pool))):
                 parts.append(("offtopic", _fill(ctx, t, other)))
@@ -220,8 +244,9 @@ class PassageRankingGenerator(Generator):
         k = ctx.randint(0, len(self.TEMPLATES) - 1)
         return TrainingExample(
             prompt=self.TEMPLATES[k].format(q=query, p=passage),
-            response=f"Relevance: {label}",
-            metadata={"label": label, "kind": kind, "entity": entity, "roles": [r for r, _ in parts], "phrasing": k},
+            response=relevance_walk(kind, passage_kind, label) + f"\nRelevance: {label}",
+            metadata={"label": label, "kind": kind, "passage_kind": passage_kind, "entity": entity,
+                      "roles": [r for r, _ in parts], "phrasing": k},
         )
 
 

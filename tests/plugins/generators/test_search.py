@@ -107,7 +107,7 @@ def test_passage_ranking_labels_follow_from_text() -> None:
     for ex in _sample(PassageRankingGenerator):
         label, kind, entity = ex.metadata["label"], ex.metadata["kind"], ex.metadata["entity"]
         counts[label] = counts.get(label, 0) + 1
-        assert ex.response == f"Relevance: {label}"
+        assert ex.response.endswith(f"\nRelevance: {label}")
         m = re.search(r"(?:Passage|Text|Doc): (.+?)(?:\n|$)", ex.prompt)
         assert m, ex.prompt
         passage = m.group(1)
@@ -124,6 +124,36 @@ def test_passage_ranking_labels_follow_from_text() -> None:
         assert ("answer" in roles) == (label == "relevant")
         assert all(r == "offtopic" for r in roles) == (label == "not_relevant")
     assert set(counts) == {"relevant", "partially_relevant", "not_relevant"}
+
+
+# Words that only an entity of this type has in its name (company and town names are Faker's).
+TYPE_NAMES = {"shop": r"'s (?:Bakery|Pharmacy|Bookshop|Hardware|Florist|Deli)\b", "mountain": r"\bMount [A-Z]",
+              "product": r"\b(?:Kettle|Lamp|Backpack|Blender|Speaker|Router|Toaster|Heater|Drone|Scooter) \d\b"}
+
+
+def test_passage_ranking_walk_names_both_kinds_and_agrees_with_the_label() -> None:
+    from simplex_training.plugins.generators.search import ASKS, ENTITY_TYPES
+
+    seen = set()
+    for ex in _sample(PassageRankingGenerator):
+        label, kind, pkind = ex.metadata["label"], ex.metadata["kind"], ex.metadata["passage_kind"]
+        query_line, passage_line, _ = ex.response.split("\n")
+        assert query_line == f"Query: a {ENTITY_TYPES[kind]}'s {ASKS[kind]}"
+        passage = re.search(r"(?:Passage|Text|Doc): (.+?)(?:\n|$)", ex.prompt).group(1)
+        ptype = ENTITY_TYPES[pkind]
+        if ptype in TYPE_NAMES:  # the passage really is about an entity of the type the answer names
+            assert re.search(TYPE_NAMES[ptype], passage), (ptype, passage)
+        assert passage_line.startswith(f"Passage: a {ptype}")
+        same_type = ptype == ENTITY_TYPES[kind]
+        if label == "relevant":
+            assert passage_line.endswith(f", the same one, gives its {ASKS[kind]}")
+        elif label == "partially_relevant":
+            assert passage_line.endswith(f", the same one, does not give its {ASKS[kind]}")
+        else:
+            assert passage_line == f"Passage: a {ptype}" + (", another one" if same_type else "")
+        seen.add((label, same_type))
+    assert seen == {("relevant", True), ("partially_relevant", True), ("not_relevant", True),
+                    ("not_relevant", False)}
 
 
 def test_passage_ranking_hard_has_same_kind_distractors() -> None:
