@@ -530,7 +530,7 @@ def _plus_months(closed: date, months: int) -> str:
 
 def retention_checks(data: dict) -> list[str]:
     """One line per record: deleted, exempt, or its deletion date against the audit date."""
-    audit, months = data["audit"], data["months"]
+    audit, months = date.fromisoformat(data["audit"]), data["months"]
     lines = []
     for rid, closed, stored, hold in data["records"]:
         if not stored:
@@ -539,9 +539,9 @@ def retention_checks(data: dict) -> list[str]:
             lines.append(f"- {rid}: under legal hold, exempt" + _mark(False))
         else:
             closed_on = date.fromisoformat(closed)
-            late = add_months(closed_on, months).isoformat() < audit
+            late = add_months(closed_on, months) < audit
             lines.append(f"- {rid}: still stored; delete by {_plus_months(closed_on, months)}; "
-                         f"audit {audit} is {'after' if late else 'not after'} it" + _mark(late))
+                         f"audit {audit.isoformat()} is {'after' if late else 'not after'} it" + _mark(late))
     return lines
 
 

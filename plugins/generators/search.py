@@ -189,10 +189,10 @@ def relevance_walk(kind: str, passage_kind: str, label: str) -> str:
     has seen together many times rather than two names (which it cannot tell apart reliably)."""
     query_type, passage_type = ENTITY_TYPES[kind], ENTITY_TYPES[passage_kind]
     about = f"a {passage_type}"
-    if label == "not_relevant" and passage_type == query_type:
-        about += ", another one"
-    elif label != "not_relevant":
+    if label != "not_relevant":
         about += f", the same one, {'gives' if label == 'relevant' else 'does not give'} its {ASKS[kind]}"
+    elif passage_type == query_type:
+        about += ", another one"
     return f"Query: a {query_type}'s {ASKS[kind]}\nPassage: {about}"
 
 
