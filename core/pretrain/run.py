@@ -90,6 +90,15 @@ class ReadingStage:
         at = after[0] if after else len(kept)
         return replace(self, phases=kept[:at] + new + kept[at:])
 
+    def only(self, steps: dict[str, int]) -> ReadingStage:
+        """This stage cut down to the phases of the corpora in ``steps``, each of its given steps (as
+        :meth:`with_phase` makes them), in the order of :data:`CORPORA`: what continued pretraining
+        from a finished base (``PretrainConfig.init``) runs."""
+        stage = self
+        for corpus, n in steps.items():
+            stage = stage.with_phase(corpus, n)
+        return replace(stage, phases=tuple(p for p in stage.phases if p.corpus in steps))
+
     def phase_at(self, step: int) -> tuple[Phase, int]:
         """The phase ``step`` steps into this stage falls in, and the step within that phase."""
         for p in self.phases:
@@ -140,6 +149,9 @@ class PretrainConfig:
     checkpoint_every: int = 100
     dtype: str = "f16"  # GGUF weight type of the result
     reading: ReadingStage | None = field(default_factory=ReadingStage)
+    # continue from this GGUF (its weights, shape and tokenizer) instead of from scratch: no first
+    # stage (``steps`` must be 0), only the reading stage's phases run, with a fresh optimizer
+    init: str | None = None
 
     @property
     def total_steps(self) -> int:
@@ -245,13 +257,16 @@ def _encode_items(tok, items: list[tuple[str, str | None]]) -> tuple[np.ndarray,
 
 
 def build_reading_tokens(cfg: PretrainConfig, tok, work: Path, log: Callable[[str], None],  # noqa: ANN001, ANN201
-                         corpus: str = "reading"):
-    """A reading-stage corpus's token stream and item offsets (built once, reused while unchanged)."""
+                         corpus: str = "reading", init_digest: str | None = None):
+    """A reading-stage corpus's token stream and item offsets (built once, reused while unchanged);
+    ``init_digest`` names the tokenizer of a run continued from a GGUF."""
     from simplex_training.atomic import atomic_write, atomic_write_text
 
     settings = [getattr(cfg.reading, f) for f in CORPUS_SIZE_FIELDS[corpus]]
     if corpus != "reading":  # the reading stream's key predates the others' (kept: caches stay valid)
         settings = [corpus, *settings]
+    if init_digest is not None:
+        settings = [init_digest, *settings]
     key = hashlib.sha256(json.dumps([cfg.fingerprint(), *settings]).encode()).hexdigest()[:16]
     stamp, path = work / f"{corpus}.fingerprint", work / f"{corpus}_tokens.npz"
     if stamp.exists() and stamp.read_text() == key:
@@ -297,12 +312,17 @@ def pretrain(cfg: PretrainConfig, work: str | Path, output: str | Path, resume: 
 
     work = Path(work)
     work.mkdir(parents=True, exist_ok=True)
-    tok, tokens = build_tokens(cfg, work, log)
-    streams = {c: build_reading_tokens(cfg, tok, work, log, c)
+    init = _load_init(cfg) if cfg.init else None
+    if init is None:
+        tok, tokens = build_tokens(cfg, work, log)
+    else:
+        tok, tokens = init["tokenizer"], np.zeros(0, dtype=np.uint16)
+        log(f"continuing from {cfg.init} (sha256 {init['digest']})")
+    streams = {c: build_reading_tokens(cfg, tok, work, log, c, init and init["digest"])
                for c in dict.fromkeys(p.corpus for p in cfg.reading.phases)} if cfg.reading else {}
     coverage = vocabulary_coverage(tok, token_counts(tok, [tokens, *(s[0] for s in streams.values())]))
     log(describe_coverage(coverage))
-    model = LlamaModel(cfg.model, seed=cfg.seed)
+    model = LlamaModel(cfg.model, seed=cfg.seed, weights=init and init["weights"])
     decay = [p for n, p in model.named_weights().items() if p.ndim == 2]
     no_decay = [p for n, p in model.named_weights().items() if p.ndim < 2]
     opt = AdamW([{"params": decay, "weight_decay": cfg.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
@@ -313,6 +333,8 @@ def pretrain(cfg: PretrainConfig, work: str | Path, output: str | Path, resume: 
     if resume and ckpt.exists():
         arrays, state = load_checkpoint(ckpt)
         _check_resumable(ckpt, state, cfg)
+        if state.get("init_sha256") != (init and init["digest"]):
+            raise ValueError(f"{ckpt}: checkpoint was made from another starting model; use a new work directory")
         model.load_state_dict({k[2:]: v for k, v in arrays.items() if k.startswith("w.")})
         opt.load_state_dict(restore_optimizer_state(state["optimizer"], arrays))
         step, elapsed, tokens_seen = state["step"], state["elapsed"], state["tokens_seen"]
@@ -348,17 +370,50 @@ def pretrain(cfg: PretrainConfig, work: str | Path, output: str | Path, resume: 
                 opt_arrays, opt_state = optimizer_arrays(opt.state_dict())
                 arrays = {f"w.{k}": v for k, v in model.state_dict().items()} | opt_arrays
                 save_checkpoint(ckpt, arrays, {"config": asdict(cfg), "step": step, "elapsed": elapsed,
-                                               "tokens_seen": tokens_seen, "optimizer": opt_state})
+                                               "tokens_seen": tokens_seen, "optimizer": opt_state,
+                                               "init_sha256": init and init["digest"]})
                 logf.flush()
     finally:
         logf.close()
     stream_sizes = {f"{c}_tokens": int(streams[c][0].size) if c in streams else 0 for c in CORPORA}
     summary = {"steps": step, "tokens_seen": tokens_seen, "final_loss": last_loss, "train_seconds": round(elapsed, 1),
                "seed": cfg.seed, "corpus_tokens": int(tokens.size), **stream_sizes, "vocabulary_coverage": coverage,
-               "config": asdict(cfg)}
+               "init_sha256": init and init["digest"], "config": asdict(cfg)}
     write_llama_gguf(output, cfg.model, model.state_dict(), tok, dtype=cfg.dtype, name="simplex-base",
                      extra_metadata={"simplex.pretrain.summary": json.dumps(summary)})
     return summary
+
+
+def continued_config(cfg: PretrainConfig, init: str | Path, steps: dict[str, int]) -> PretrainConfig:
+    """``cfg`` turned into a run that continues pretraining the GGUF ``init``: the file's model
+    shape, no first stage, and only the reading-stage phases in ``steps`` (corpus -> steps)."""
+    from simplex_training.gguf.reader import read_llama_gguf
+
+    if not any(steps.values()):
+        raise ValueError(f"continuing from {init} needs at least one phase with steps (one of {', '.join(CORPORA)})")
+    config, _, _, _ = read_llama_gguf(init)
+    return replace(cfg, model=config, steps=0, init=str(init), reading=(cfg.reading or ReadingStage()).only(steps))
+
+
+def _load_init(cfg: PretrainConfig) -> dict:
+    """The starting model of a continued run: its weights, tokenizer and file digest, checked
+    against ``cfg`` (same shape, no first stage, a tokenizer in the file)."""
+    from simplex_training.gguf.reader import read_llama_gguf
+
+    path = Path(cfg.init)
+    config, weights, tok, _ = read_llama_gguf(path)
+    if tok is None:
+        raise ValueError(f"{path}: has no tokenizer (tokenizer.ggml.model); pretraining continues with the file's own")
+    if config != cfg.model:
+        raise ValueError(f"{path}: its shape ({config}) is not this run's model ({cfg.model}); "
+                         "make the configuration with continued_config()")
+    if cfg.steps:
+        raise ValueError(f"a run continued from {path} has no first stage: steps must be 0, not {cfg.steps}")
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return {"weights": weights, "tokenizer": tok, "digest": h.hexdigest()[:16]}
 
 
 def _check_resumable(path: Path, state: dict, cfg: PretrainConfig) -> None:
