@@ -313,16 +313,17 @@ def pretrain(cfg: PretrainConfig, work: str | Path, output: str | Path, resume: 
     work = Path(work)
     work.mkdir(parents=True, exist_ok=True)
     init = _load_init(cfg) if cfg.init else None
+    digest = init["digest"] if init else None  # of the starting GGUF; None from scratch
     if init is None:
         tok, tokens = build_tokens(cfg, work, log)
     else:
         tok, tokens = init["tokenizer"], np.zeros(0, dtype=np.uint16)
-        log(f"continuing from {cfg.init} (sha256 {init['digest']})")
-    streams = {c: build_reading_tokens(cfg, tok, work, log, c, init and init["digest"])
+        log(f"continuing from {cfg.init} (sha256 {digest})")
+    streams = {c: build_reading_tokens(cfg, tok, work, log, c, digest)
                for c in dict.fromkeys(p.corpus for p in cfg.reading.phases)} if cfg.reading else {}
     coverage = vocabulary_coverage(tok, token_counts(tok, [tokens, *(s[0] for s in streams.values())]))
     log(describe_coverage(coverage))
-    model = LlamaModel(cfg.model, seed=cfg.seed, weights=init and init["weights"])
+    model = LlamaModel(cfg.model, seed=cfg.seed, weights=init["weights"] if init else None)
     decay = [p for n, p in model.named_weights().items() if p.ndim == 2]
     no_decay = [p for n, p in model.named_weights().items() if p.ndim < 2]
     opt = AdamW([{"params": decay, "weight_decay": cfg.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
@@ -333,7 +334,7 @@ def pretrain(cfg: PretrainConfig, work: str | Path, output: str | Path, resume: 
     if resume and ckpt.exists():
         arrays, state = load_checkpoint(ckpt)
         _check_resumable(ckpt, state, cfg)
-        if state.get("init_sha256") != (init and init["digest"]):
+        if state.get("init_sha256") != digest:
             raise ValueError(f"{ckpt}: checkpoint was made from another starting model; use a new work directory")
         model.load_state_dict({k[2:]: v for k, v in arrays.items() if k.startswith("w.")})
         opt.load_state_dict(restore_optimizer_state(state["optimizer"], arrays))
@@ -371,14 +372,14 @@ def pretrain(cfg: PretrainConfig, work: str | Path, output: str | Path, resume: 
                 arrays = {f"w.{k}": v for k, v in model.state_dict().items()} | opt_arrays
                 save_checkpoint(ckpt, arrays, {"config": asdict(cfg), "step": step, "elapsed": elapsed,
                                                "tokens_seen": tokens_seen, "optimizer": opt_state,
-                                               "init_sha256": init and init["digest"]})
+                                               "init_sha256": digest})
                 logf.flush()
     finally:
         logf.close()
     stream_sizes = {f"{c}_tokens": int(streams[c][0].size) if c in streams else 0 for c in CORPORA}
     summary = {"steps": step, "tokens_seen": tokens_seen, "final_loss": last_loss, "train_seconds": round(elapsed, 1),
                "seed": cfg.seed, "corpus_tokens": int(tokens.size), **stream_sizes, "vocabulary_coverage": coverage,
-               "init_sha256": init and init["digest"], "config": asdict(cfg)}
+               "init_sha256": digest, "config": asdict(cfg)}
     write_llama_gguf(output, cfg.model, model.state_dict(), tok, dtype=cfg.dtype, name="simplex-base",
                      extra_metadata={"simplex.pretrain.summary": json.dumps(summary)})
     return summary
