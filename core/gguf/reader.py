@@ -1,11 +1,12 @@
 """Read a llama-architecture GGUF file back into a config, float32 weights and an SPM tokenizer.
 
-Scope: :func:`read_llama_gguf` for files written by :mod:`simplex_training.gguf.writer` or by
-llama.cpp tools, as long as the model fits :class:`~simplex_training.model.config.LlamaConfig`
-(no biases, no ``rope_freqs``, no per-layer head counts). Tensor types: F32, F16, BF16, Q4_0, Q4_1,
-Q5_0, Q5_1, Q8_0 and the K-quants Q2_K..Q6_K, dequantized with ``gguf.quants.dequantize``.
-``GGUFReader`` reports shapes in ggml order and data in numpy order
-(``../shared/reference/gguf-llama-cpp.md`` §1.3, §5); weights come back in numpy (out, in).
+Scope: :func:`read_llama_gguf` (and :func:`read_llama_config`, the shape alone) for files written by
+:mod:`simplex_training.gguf.writer` or by llama.cpp tools, as long as the model fits
+:class:`~simplex_training.model.config.LlamaConfig` (no biases, no ``rope_freqs``, no per-layer head
+counts). Tensor types: F32, F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0 and the K-quants Q2_K..Q6_K,
+dequantized with ``gguf.quants.dequantize``. ``GGUFReader`` reports shapes in ggml order and data in
+numpy order (``../shared/reference/gguf-llama-cpp.md`` §1.3, §5); weights come back in numpy (out,
+in).
 
 Every problem with the file raises :class:`GGUFFormatError` whose message names the file: bad
 magic, truncation, another architecture, a missing required key, an unsupported tensor type or
@@ -171,6 +172,21 @@ def read_llama_gguf(
 
     :raises GGUFFormatError: for any file that is not a readable llama GGUF.
     """
+    path, size, reader, config, tokenizer, metadata = _open_llama(path)
+    return config, _weights(path, reader, config, size), tokenizer, metadata
+
+
+def read_llama_config(path: str | os.PathLike[str]) -> LlamaConfig:
+    """The model shape of ``path``, checked like :func:`read_llama_gguf` but without reading the
+    weights (no dequantization).
+
+    :raises GGUFFormatError: for any file that is not a readable llama GGUF.
+    """
+    return _open_llama(path)[3]
+
+
+def _open_llama(path: str | os.PathLike[str]):  # noqa: ANN202
+    """(path, file size, reader, config, tokenizer, metadata) of a llama GGUF, every key checked."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -204,4 +220,4 @@ def read_llama_gguf(
     embd = next(t for t in reader.tensors if t.name == "token_embd.weight")
     vocab_size = tokenizer.vocab_size if tokenizer is not None else int(embd.shape[1])
     config = _config(path, reader, vocab_size, tied="output.weight" not in names)
-    return config, _weights(path, reader, config, size), tokenizer, metadata
+    return path, size, reader, config, tokenizer, metadata

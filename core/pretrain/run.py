@@ -388,11 +388,11 @@ def pretrain(cfg: PretrainConfig, work: str | Path, output: str | Path, resume: 
 def continued_config(cfg: PretrainConfig, init: str | Path, steps: dict[str, int]) -> PretrainConfig:
     """``cfg`` turned into a run that continues pretraining the GGUF ``init``: the file's model
     shape, no first stage, and only the reading-stage phases in ``steps`` (corpus -> steps)."""
-    from simplex_training.gguf.reader import read_llama_gguf
+    from simplex_training.gguf.reader import read_llama_config
 
     if not any(steps.values()):
         raise ValueError(f"continuing from {init} needs at least one phase with steps (one of {', '.join(CORPORA)})")
-    config, _, _, _ = read_llama_gguf(init)
+    config = read_llama_config(init)  # the weights are read once, when the run starts
     return replace(cfg, model=config, steps=0, init=str(init), reading=(cfg.reading or ReadingStage()).only(steps))
 
 
@@ -402,14 +402,14 @@ def _load_init(cfg: PretrainConfig) -> dict:
     from simplex_training.gguf.reader import read_llama_gguf
 
     path = Path(cfg.init)
+    if cfg.steps:
+        raise ValueError(f"a run continued from {path} has no first stage: steps must be 0, not {cfg.steps}")
     config, weights, tok, _ = read_llama_gguf(path)
     if tok is None:
         raise ValueError(f"{path}: has no tokenizer (tokenizer.ggml.model); pretraining continues with the file's own")
     if config != cfg.model:
         raise ValueError(f"{path}: its shape ({config}) is not this run's model ({cfg.model}); "
                          "make the configuration with continued_config()")
-    if cfg.steps:
-        raise ValueError(f"a run continued from {path} has no first stage: steps must be 0, not {cfg.steps}")
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from simplex_training.errors import SimplexError
-from simplex_training.gguf.reader import GGUFFormatError, read_llama_gguf
+from simplex_training.gguf.reader import GGUFFormatError, read_llama_config, read_llama_gguf
 from simplex_training.gguf.writer import write_llama_gguf
 from simplex_training.model.config import LlamaConfig
 from simplex_training.model.reference import random_weights
@@ -40,7 +40,7 @@ def test_round_trip(tmp_path, tok, dtype, tied):
     weights = random_weights(config, seed=3)
     path = write_llama_gguf(tmp_path / "m.gguf", config, weights, tok, dtype=dtype, name="rt")
     got_config, got, got_tok, meta = read_llama_gguf(path)
-    assert got_config == config
+    assert got_config == config == read_llama_config(path)
     assert set(got) == set(weights)
     qtype = {"f32": Q.F32, "f16": Q.F16, "bf16": Q.BF16, "q8_0": Q.Q8_0, "q4_0": Q.Q4_0}[dtype]
     for name, w in weights.items():
@@ -126,6 +126,8 @@ def test_truncated(tmp_path, tok):
 
 def test_wrong_architecture(tmp_path):
     _error(_write_raw(tmp_path / "g.gguf", arch="gpt2"), "architecture 'gpt2'")
+    with pytest.raises(GGUFFormatError, match="architecture 'gpt2'"):  # the shape alone is checked alike
+        read_llama_config(tmp_path / "g.gguf")
 
 
 def test_missing_required_key(tmp_path, tok):
