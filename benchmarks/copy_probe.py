@@ -2,12 +2,14 @@
 
 For each lesson kind of the pretraining reading stage (span, list, record, table, compute, clean,
 after) and, with ``--numeracy``, of its numeracy phase (signed, ratio, compare, extreme, above,
-column, dates, roles, titlecase, plain_amount), 20 lessons made with seeds the corpus never used:
+column, dates, roles, titlecase, plain_amount) and, with ``--equality``, of the opt-in equality
+phase (same, claim, member, occurs, repeated, letters), 20 lessons made with seeds the corpus never used:
 greedy answers scored by exact match, and
 the mean per-token negative log-likelihood of the right answer given the prompt (teacher-forced),
 which shows progress before exact answers do.
 
     python benchmarks/copy_probe.py core/assets/base.gguf runs/pretrain/base.gguf --numeracy --json out.json
+    python benchmarks/copy_probe.py core/assets/base.gguf runs/equality/base.gguf --only-equality
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from simplex_training.gguf.reader import read_llama_gguf
 from simplex_training.model.generate import generate
 from simplex_training.model.llama import LlamaModel
 from simplex_training.pretrain.corpus import _faker
+from simplex_training.pretrain.corpus_equality import EQUALITY_LESSON_KINDS
 from simplex_training.pretrain.corpus_numeracy import NUMERACY_LESSON_KINDS
 from simplex_training.pretrain.corpus_reading import READING_LESSON_KINDS
 from simplex_training.tokenizer.chat import encode_example, encode_prompt, end_id
@@ -31,9 +34,11 @@ from simplex_training.tokenizer.chat import encode_example, encode_prompt, end_i
 PER_KIND = 20
 
 
-def probe_lessons(seed: int = 777, numeracy: bool = False) -> list[tuple[str, str, str]]:
+def probe_lessons(seed: int = 777, numeracy: bool = False, equality: bool = False,
+                  reading: bool = True) -> list[tuple[str, str, str]]:
     r, f = random.Random(f"probe:{seed}"), _faker(seed)
-    kinds = READING_LESSON_KINDS | (NUMERACY_LESSON_KINDS if numeracy else {})
+    kinds = ((READING_LESSON_KINDS if reading else {}) | (NUMERACY_LESSON_KINDS if numeracy else {})
+             | (EQUALITY_LESSON_KINDS if equality else {}))
     return [(kind, *make(r, f)) for kind, make in kinds.items() for _ in range(PER_KIND)]
 
 
@@ -61,9 +66,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("bases", nargs="+", help="GGUF base models")
     ap.add_argument("--numeracy", action="store_true", help="also probe the numeracy phase's lesson kinds")
+    ap.add_argument("--equality", action="store_true", help="also probe the equality phase's lesson kinds")
+    ap.add_argument("--only-equality", action="store_true", help="probe the equality phase's lesson kinds only")
     ap.add_argument("--json", type=Path, help="also write the results here")
     args = ap.parse_args()
-    lessons = probe_lessons(numeracy=args.numeracy)
+    lessons = probe_lessons(numeracy=args.numeracy, equality=args.equality or args.only_equality,
+                            reading=not args.only_equality)
     results = []
     for path in args.bases:
         res = probe(path, lessons)

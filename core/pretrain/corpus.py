@@ -237,3 +237,13 @@ def digits_kinds(tok) -> tuple[list[Callable], list[Callable]]:  # noqa: ANN001
 
     docs, less = coverage_kinds(tok)
     return docs, less + max(1, len(less) // len(DIGITS_LESSON_KINDS)) * list(DIGITS_LESSON_KINDS.values())
+
+
+def equality_kinds(tok) -> tuple[list[Callable], list[Callable]]:  # noqa: ANN001
+    """(document kinds, lesson kinds) of the opt-in equality phase: the coverage corpus's kinds, and
+    about as many lessons again on whether values are the same, in a list, or repeated
+    (:mod:`simplex_training.pretrain.corpus_equality`)."""
+    from simplex_training.pretrain.corpus_equality import EQUALITY_LESSON_KINDS
+
+    docs, less = coverage_kinds(tok)
+    return docs, less + max(1, len(less) // len(EQUALITY_LESSON_KINDS)) * list(EQUALITY_LESSON_KINDS.values())

@@ -35,12 +35,13 @@ class Phase:
     corpus: str = "reading"  # the token stream its batches come from: one of CORPORA
 
 
-CORPORA = ("reading", "numeracy", "coverage", "digits")  # a reading-stage phase's corpus, in the order phases run
+CORPORA = ("reading", "numeracy", "coverage", "digits", "equality")  # a reading-stage phase's corpus, in the order phases run
 # the ReadingStage fields (characters, lesson fraction) that make each corpus
 CORPUS_SIZE_FIELDS = {"reading": ("corpus_chars", "lesson_fraction"),
                       "numeracy": ("numeracy_chars", "numeracy_lesson_fraction"),
                       "coverage": ("coverage_chars", "coverage_lesson_fraction"),
-                      "digits": ("digits_chars", "digits_lesson_fraction")}
+                      "digits": ("digits_chars", "digits_lesson_fraction"),
+                      "equality": ("equality_chars", "equality_lesson_fraction")}
 
 
 @dataclass
@@ -51,9 +52,10 @@ class ReadingStage:
     so lessons are seen whole. A phase reads the reading corpus or the numeracy corpus
     (:mod:`simplex_training.pretrain.corpus_numeracy` added to the reading material) or the coverage
     corpus (:mod:`simplex_training.pretrain.corpus_coverage` added to the numeracy material) or the
-    digits corpus (:mod:`simplex_training.pretrain.corpus_digits` added to the coverage material); the
-    shipped base ran two reading phases, one numeracy phase, then one coverage phase (a digits phase
-    is opt-in: ``with_phase("digits", n)``)."""
+    digits corpus (:mod:`simplex_training.pretrain.corpus_digits` added to the coverage material) or the
+    equality corpus (:mod:`simplex_training.pretrain.corpus_equality`, likewise); the shipped base ran
+    two reading phases, one numeracy phase, then one coverage phase (digits and equality phases are
+    opt-in: ``with_phase("digits", n)``)."""
 
     corpus_chars: int = 40_000_000
     lesson_fraction: float = 0.6
@@ -64,6 +66,8 @@ class ReadingStage:
     coverage_lesson_fraction: float = 0.6
     digits_chars: int = 6_000_000  # the "digits" corpus (coverage material kept in it)
     digits_lesson_fraction: float = 0.7
+    equality_chars: int = 6_000_000  # the "equality" corpus (coverage material kept in it)
+    equality_lesson_fraction: float = 0.7
     phases: tuple[Phase, ...] = (Phase(13000, 1e-3, 1e-4, 200), Phase(5000, 5e-4, 5e-5, 100),
                                  Phase(6000, 5e-4, 5e-5, 100, corpus="numeracy"),
                                  Phase(2000, 5e-4, 5e-5, 100, corpus="coverage"))
@@ -170,11 +174,11 @@ class PretrainConfig:
 
 def corpus_items(cfg: PretrainConfig, corpus: str = "first", tok=None) -> list[tuple[str, str | None]]:  # noqa: ANN001
     """(text, None) documents and (prompt, response) lessons, interleaved deterministically: the
-    first stage's corpus, or the reading stage's ``"reading"``, ``"numeracy"``, ``"coverage"`` or
-    ``"digits"`` corpus (other seeds, more kinds; the coverage and digits corpora are made for the
+    first stage's corpus, or the reading stage's ``"reading"``, ``"numeracy"``, ``"coverage"``,
+    ``"digits"`` or ``"equality"`` corpus (other seeds, more kinds; the last three are made for the
     tokenizer ``tok``)."""
-    from simplex_training.pretrain.corpus import (coverage_kinds, digits_kinds, documents, lessons, numeracy_kinds,
-                                                  reading_kinds)
+    from simplex_training.pretrain.corpus import (coverage_kinds, digits_kinds, documents, equality_kinds, lessons,
+                                                  numeracy_kinds, reading_kinds)
 
     if corpus == "first":
         seed, chars, fraction = cfg.seed, cfg.corpus_chars, cfg.lesson_fraction
@@ -187,15 +191,18 @@ def corpus_items(cfg: PretrainConfig, corpus: str = "first", tok=None) -> list[t
         seed, chars, fraction = cfg.seed + 2000, cfg.reading.numeracy_chars, cfg.reading.numeracy_lesson_fraction
         doc_kinds, lesson_kinds = numeracy_kinds()
         docs, less = documents(seed, kinds=doc_kinds), lessons(seed, kinds=lesson_kinds)
-    else:  # coverage, digits
+    else:  # coverage, digits, equality
         if tok is None:
             raise ValueError(f"the {corpus} corpus is made for a tokenizer: pass tok")
         if corpus == "coverage":
             seed, chars, fraction = cfg.seed + 3000, cfg.reading.coverage_chars, cfg.reading.coverage_lesson_fraction
             doc_kinds, lesson_kinds = coverage_kinds(tok)
-        else:
+        elif corpus == "digits":
             seed, chars, fraction = cfg.seed + 4000, cfg.reading.digits_chars, cfg.reading.digits_lesson_fraction
             doc_kinds, lesson_kinds = digits_kinds(tok)
+        else:
+            seed, chars, fraction = cfg.seed + 5000, cfg.reading.equality_chars, cfg.reading.equality_lesson_fraction
+            doc_kinds, lesson_kinds = equality_kinds(tok)
         docs, less = documents(seed, kinds=doc_kinds), lessons(seed, kinds=lesson_kinds)
     rng = np.random.default_rng(seed)
     items, total = [], 0
@@ -449,7 +456,7 @@ def tiny_config(seed: int = 0) -> PretrainConfig:
         corpus_chars=200_000, tokenizer_chars=100_000, steps=30, seq_len=64, batch_size=4, checkpoint_every=10,
         warmup_steps=5, lr=3e-3, min_lr=3e-4,
         dtype="f32", reading=ReadingStage(corpus_chars=60_000, batch_size=4, numeracy_chars=30_000,
-                                                 coverage_chars=30_000, digits_chars=30_000,
+                                                 coverage_chars=30_000, digits_chars=30_000, equality_chars=30_000,
                                                  phases=(Phase(5, 1e-3, 1e-4, 2), Phase(3, 5e-4, 5e-5, 1),
                                                          Phase(2, 5e-4, 5e-5, 1, corpus="numeracy"),
                                                          Phase(2, 5e-4, 5e-5, 1, corpus="coverage"))),

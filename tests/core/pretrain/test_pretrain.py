@@ -223,7 +223,8 @@ def test_changed_config_refuses_to_resume(tmp_path):
 
 @pytest.mark.parametrize("flag, steps", [("--reading", 15), ("--no-reading", 3), ("--numeracy-steps=0", 13),
                                          ("--numeracy-steps=4", 17), ("--coverage-steps=0", 13),
-                                         ("--coverage-steps=5", 18), ("--digits-steps=4", 19)])
+                                         ("--coverage-steps=5", 18), ("--digits-steps=4", 19),
+                                         ("--equality-steps=4", 19)])
 def test_cli_runs_or_skips_the_reading_stage(tmp_path, flag, steps):
     import json
 
@@ -239,4 +240,5 @@ def test_cli_runs_or_skips_the_reading_stage(tmp_path, flag, steps):
     assert (summary["numeracy_tokens"] > 0) == (flag not in ("--no-reading", "--numeracy-steps=0"))
     assert (summary["coverage_tokens"] > 0) == (flag not in ("--no-reading", "--coverage-steps=0"))
     assert (summary["digits_tokens"] > 0) == (flag == "--digits-steps=4")
+    assert (summary["equality_tokens"] > 0) == (flag == "--equality-steps=4")
     assert (tmp_path / "w" / "base.gguf").exists()
