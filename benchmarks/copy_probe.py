@@ -32,14 +32,24 @@ from simplex_training.pretrain.corpus_reading import READING_LESSON_KINDS
 from simplex_training.tokenizer.chat import encode_example, encode_prompt, end_id
 
 PER_KIND = 20
+# equality lessons whose answer ends in a verdict (same / differs) or starts with one (yes / no)
+VERDICT_LAST, VERDICT_FIRST = ("same", "claim", "letters"), ("member",)
+
+
+def verdict(kind: str, text: str) -> str | None:
+    """The decision in an equality lesson's answer (None for other kinds or an empty answer)."""
+    words = text.replace(",", " ").split()
+    if not words or kind not in VERDICT_LAST + VERDICT_FIRST:
+        return None
+    return words[-1] if kind in VERDICT_LAST else words[0]
 
 
 def probe_lessons(seed: int = 777, numeracy: bool = False, equality: bool = False,
-                  reading: bool = True) -> list[tuple[str, str, str]]:
+                  reading: bool = True, per_kind: int = PER_KIND) -> list[tuple[str, str, str]]:
     r, f = random.Random(f"probe:{seed}"), _faker(seed)
     kinds = ((READING_LESSON_KINDS if reading else {}) | (NUMERACY_LESSON_KINDS if numeracy else {})
              | (EQUALITY_LESSON_KINDS if equality else {}))
-    return [(kind, *make(r, f)) for kind, make in kinds.items() for _ in range(PER_KIND)]
+    return [(kind, *make(r, f)) for kind, make in kinds.items() for _ in range(per_kind)]
 
 
 def probe(path: str | Path, lessons: list[tuple[str, str, str]], max_new: int = 96) -> dict:
@@ -48,18 +58,22 @@ def probe(path: str | Path, lessons: list[tuple[str, str, str]], max_new: int = 
     stops = [end_id(tok), tok.eos_id]
     outs = generate(model, [encode_prompt(tok, p) for _, p, _ in lessons], max_new, stop_ids=stops)
     exact: dict[str, int] = {}
+    verdicts: dict[str, int] = {}  # equality lessons: the decision right, whatever else the answer says
     nll: dict[str, list[float]] = {}
     with no_grad():
         for (kind, prompt, answer), out in zip(lessons, outs):
             text = tok.decode([t for t in out if t not in stops]).strip()
             exact[kind] = exact.get(kind, 0) + (text == answer)
+            if verdict(kind, answer) is not None:
+                verdicts[kind] = verdicts.get(kind, 0) + (verdict(kind, text) == verdict(kind, answer))
             ex = encode_example(tok, prompt, answer)
             ids = np.asarray(ex.ids)[None]
             targets = ids[:, 1:].copy()
             targets[:, : ex.prompt_len - 1] = -100  # score the answer (and its end tokens) only
             nll.setdefault(kind, []).append(model.loss(ids[:, :-1], targets).item())
-    return {"base": str(path), "per_kind": PER_KIND, "exact": exact, "exact_total": sum(exact.values()),
-            "answer_nll": {k: round(float(np.mean(v)), 3) for k, v in nll.items()}}
+    res = {"base": str(path), "per_kind": len(lessons) // len(exact), "exact": exact,
+           "exact_total": sum(exact.values()), "answer_nll": {k: round(float(np.mean(v)), 3) for k, v in nll.items()}}
+    return res | ({"verdict_right": verdicts} if verdicts else {})
 
 
 def main() -> None:
@@ -68,17 +82,20 @@ def main() -> None:
     ap.add_argument("--numeracy", action="store_true", help="also probe the numeracy phase's lesson kinds")
     ap.add_argument("--equality", action="store_true", help="also probe the equality phase's lesson kinds")
     ap.add_argument("--only-equality", action="store_true", help="probe the equality phase's lesson kinds only")
+    ap.add_argument("--per-kind", type=int, default=PER_KIND, help="held-out lessons of each kind")
     ap.add_argument("--json", type=Path, help="also write the results here")
     args = ap.parse_args()
     lessons = probe_lessons(numeracy=args.numeracy, equality=args.equality or args.only_equality,
-                            reading=not args.only_equality)
+                            reading=not args.only_equality, per_kind=args.per_kind)
     results = []
     for path in args.bases:
         res = probe(path, lessons)
         results.append(res)
         print(f"{path}: exact {res['exact_total']}/{len(lessons)}")
         for kind in res["exact"]:
-            print(f"  {kind:12s} exact {res['exact'][kind]:2d}/{PER_KIND}  answer NLL {res['answer_nll'][kind]:.3f}")
+            right = res.get("verdict_right", {}).get(kind)
+            print(f"  {kind:12s} exact {res['exact'][kind]:2d}/{res['per_kind']}  answer NLL {res['answer_nll'][kind]:.3f}"
+                  + (f"  decision right {right}/{res['per_kind']}" if right is not None else ""))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
 
