@@ -42,8 +42,8 @@ PRESETS = ("default", "tiny")
 @click.option("--resume/--no-resume", default=True, show_default=True, help="Continue from WORK/checkpoint.npz.")
 @click.option("--install", is_flag=True, help="Copy the result into the package as the embedded base.")
 def pretrain(work: Path, output: Path | None, preset: str, steps: int | None, reading: bool, numeracy_steps: int | None,
-             coverage_steps: int | None, digits_steps: int, equality_steps: int, init: Path | None, seed: int, resume: bool,
-             install: bool) -> None:
+             coverage_steps: int | None, digits_steps: int, equality_steps: int, init: Path | None, seed: int,
+             resume: bool, install: bool) -> None:
     """Pretrain a small llama base on the general synthetic corpus and write it as GGUF."""
     from dataclasses import replace
 

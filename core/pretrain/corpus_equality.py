@@ -2,7 +2,7 @@
 
 Adapters on the embedded base learn to write a verdict's words but not to decide whether two open
 values are equal: fact_checking's ``differs from the claim`` lines are guesses, and a truth-teller
-adapter called ``Craig=T Jordan=T`` different (docs/results.md). Every lesson here turns on such a
+adapter wrote that ``Craig=T`` differs from ``Jordan=T`` (docs/results.md). Every lesson here turns on such a
 test, with values new in each lesson and the wrong ones close to the right ones (a digit changed,
 two digits swapped, a letter changed, another city):
 
@@ -12,7 +12,8 @@ two digits swapped, a letter changed, another city):
 * ``member``: is a value in a list, and where (``yes, item 3`` / ``no``);
 * ``occurs``: how often a word occurs in a text (0 to 4), its mentions listed first;
 * ``repeated``: the words of a text that occur more than once, in order of first mention;
-* ``letters``: do two names carry the same letter (``Craig=T Jordan=F`` -> ``differs``).
+* ``letters``: do two names carry the same mark (``Craig=T Jordan=F``, Craig vs Jordan ->
+  ``Craig=T Jordan=F: differs``).
 
 Each answer is computed from the values themselves and re-checked by
 ``tests/core/pretrain/test_corpus_equality.py``.
@@ -55,10 +56,10 @@ def value(r: random.Random, f) -> str:  # noqa: ANN001
 
 def near_miss(r: random.Random, f, v: str) -> str:  # noqa: ANN001
     """A value close to ``v`` and different from it: a digit or letter changed, two adjacent
-    characters swapped, or (for words) another value of the same kind."""
+    characters swapped, or (for a value without digits) another name or word."""
+    positions = [i for i, c in enumerate(v) if c.isalnum()]
+    swaps = [i for i in positions if i + 1 in positions and v[i] != v[i + 1]]
     for _ in range(50):
-        positions = [i for i, c in enumerate(v) if c.isalnum()]
-        swaps = [i for i in positions if i + 1 in positions and v[i] != v[i + 1]]
         how = r.randrange(3)
         if how == 2 and not any(c.isdigit() for c in v):
             w = _word_value(r, f)
@@ -148,7 +149,8 @@ def repeated(words: list[str]) -> list[str]:
 def _l_repeated(r: random.Random, f) -> tuple[str, str]:  # noqa: ANN001
     words = _text(r, r.randint(4, 12))
     rep = repeated(words)
-    q = r.choice(("Which words occur more than once? {t}", "Text: {t}\nRepeated words:", "{t}\nList the words used twice or more."))
+    q = r.choice(("Which words occur more than once? {t}", "Text: {t}\nRepeated words:",
+                  "{t}\nList the words used twice or more."))
     return q.format(t=" ".join(words)), ", ".join(rep) if rep else "none"
 
 

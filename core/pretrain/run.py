@@ -177,32 +177,25 @@ def corpus_items(cfg: PretrainConfig, corpus: str = "first", tok=None) -> list[t
     first stage's corpus, or the reading stage's ``"reading"``, ``"numeracy"``, ``"coverage"``,
     ``"digits"`` or ``"equality"`` corpus (other seeds, more kinds; the last three are made for the
     tokenizer ``tok``)."""
-    from simplex_training.pretrain.corpus import (coverage_kinds, digits_kinds, documents, equality_kinds, lessons,
-                                                  numeracy_kinds, reading_kinds)
+    from simplex_training.pretrain import corpus as kinds_of
+    from simplex_training.pretrain.corpus import documents, lessons
 
     if corpus == "first":
         seed, chars, fraction = cfg.seed, cfg.corpus_chars, cfg.lesson_fraction
         docs, less = documents(seed), lessons(seed)
-    elif corpus == "reading":
-        seed, chars, fraction = cfg.seed + 1000, cfg.reading.corpus_chars, cfg.reading.lesson_fraction
-        doc_kinds, lesson_kinds = reading_kinds()
-        docs, less = documents(seed, kinds=doc_kinds), lessons(seed, kinds=lesson_kinds)
-    elif corpus == "numeracy":
-        seed, chars, fraction = cfg.seed + 2000, cfg.reading.numeracy_chars, cfg.reading.numeracy_lesson_fraction
-        doc_kinds, lesson_kinds = numeracy_kinds()
-        docs, less = documents(seed, kinds=doc_kinds), lessons(seed, kinds=lesson_kinds)
-    else:  # coverage, digits, equality
-        if tok is None:
+    else:
+        seed = cfg.seed + 1000 * (CORPORA.index(corpus) + 1)  # reading 1000, numeracy 2000, ... equality 5000
+        chars, fraction = (getattr(cfg.reading, f) for f in CORPUS_SIZE_FIELDS[corpus])
+        if corpus == "reading":
+            doc_kinds, lesson_kinds = kinds_of.reading_kinds()
+        elif corpus == "numeracy":
+            doc_kinds, lesson_kinds = kinds_of.numeracy_kinds()
+        elif tok is None:
             raise ValueError(f"the {corpus} corpus is made for a tokenizer: pass tok")
-        if corpus == "coverage":
-            seed, chars, fraction = cfg.seed + 3000, cfg.reading.coverage_chars, cfg.reading.coverage_lesson_fraction
-            doc_kinds, lesson_kinds = coverage_kinds(tok)
-        elif corpus == "digits":
-            seed, chars, fraction = cfg.seed + 4000, cfg.reading.digits_chars, cfg.reading.digits_lesson_fraction
-            doc_kinds, lesson_kinds = digits_kinds(tok)
         else:
-            seed, chars, fraction = cfg.seed + 5000, cfg.reading.equality_chars, cfg.reading.equality_lesson_fraction
-            doc_kinds, lesson_kinds = equality_kinds(tok)
+            made_for_tok = {"coverage": kinds_of.coverage_kinds, "digits": kinds_of.digits_kinds,
+                            "equality": kinds_of.equality_kinds}
+            doc_kinds, lesson_kinds = made_for_tok[corpus](tok)
         docs, less = documents(seed, kinds=doc_kinds), lessons(seed, kinds=lesson_kinds)
     rng = np.random.default_rng(seed)
     items, total = [], 0
