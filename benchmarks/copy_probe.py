@@ -36,7 +36,7 @@ PER_KIND = 20
 VERDICT_LAST, VERDICT_FIRST = ("same", "claim", "letters"), ("member",)
 
 
-def verdict(kind: str, text: str) -> str | None:
+def decision(kind: str, text: str) -> str | None:
     """The decision in an equality lesson's answer (None for other kinds or an empty answer)."""
     words = text.replace(",", " ").split()
     if not words or kind not in VERDICT_LAST + VERDICT_FIRST:
@@ -64,8 +64,9 @@ def probe(path: str | Path, lessons: list[tuple[str, str, str]], max_new: int = 
         for (kind, prompt, answer), out in zip(lessons, outs):
             text = tok.decode([t for t in out if t not in stops]).strip()
             exact[kind] = exact.get(kind, 0) + (text == answer)
-            if verdict(kind, answer) is not None:
-                verdicts[kind] = verdicts.get(kind, 0) + (verdict(kind, text) == verdict(kind, answer))
+            want = decision(kind, answer)
+            if want is not None:
+                verdicts[kind] = verdicts.get(kind, 0) + (decision(kind, text) == want)
             ex = encode_example(tok, prompt, answer)
             ids = np.asarray(ex.ids)[None]
             targets = ids[:, 1:].copy()

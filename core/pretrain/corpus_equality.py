@@ -2,9 +2,9 @@
 
 Adapters on the embedded base learn to write a verdict's words but not to decide whether two open
 values are equal: fact_checking's ``differs from the claim`` lines are guesses, and a truth-teller
-adapter wrote that ``Craig=T`` differs from ``Jordan=T`` (docs/results.md). Every lesson here turns on such a
-test, with values new in each lesson and the wrong ones close to the right ones (a digit changed,
-two digits swapped, a letter changed, another city):
+adapter wrote that ``Craig=T`` differs from ``Jordan=T`` (docs/results.md). Every lesson here turns
+on such a test, with values new in each lesson and the wrong ones close to the right ones (a digit
+changed, two digits swapped, a letter changed, another city):
 
 * ``same``: two values side by side (``Same value? 1961 | 1916`` -> ``differs``);
 * ``claim``: a claimed value and a short record that may state it, other facts between
@@ -29,15 +29,24 @@ WORDS = ("solar", "battery", "grid", "turbine", "storage", "clinic", "therapy", 
          "railway", "freight", "ferry", "tunnel", "lamp", "kettle", "river", "garden", "window", "market")
 
 
+def _year(r: random.Random) -> str:
+    return str(r.randint(1900, 2030))
+
+
+def _count(r: random.Random) -> str:
+    return str(r.randint(10, 99999))
+
+
+def _amount(r: random.Random) -> str:
+    return f"{r.randint(0, 9999)}.{r.randint(0, 99):02d}"
+
+
 def _digits(r: random.Random) -> str:
+    """A year, a count, an amount with cents, or a number with a thousands separator."""
     kind = r.randrange(4)
-    if kind == 0:
-        return str(r.randint(1900, 2030))  # a year
-    if kind == 1:
-        return str(r.randint(10, 99999))
-    if kind == 2:
-        return f"{r.randint(0, 9999)}.{r.randint(0, 99):02d}"
-    return f"{r.randint(1, 999)},{r.randint(0, 999):03d}"  # a thousands separator
+    if kind < 3:
+        return (_year, _count, _amount)[kind](r)
+    return f"{r.randint(1, 999)},{r.randint(0, 999):03d}"
 
 
 def _word_value(r: random.Random, f) -> str:  # noqa: ANN001
@@ -95,10 +104,9 @@ def _l_same(r: random.Random, f) -> tuple[str, str]:  # noqa: ANN001
 
 def _topics(r: random.Random, f) -> dict[str, Callable[[], str]]:  # noqa: ANN001
     """A record's topics and how each one's value is drawn."""
-    return {"founded in": lambda: str(r.randint(1900, 2030)), "head office in": f.city, "CEO:": f.name,
-            "main product:": lambda: r.choice(WORDS), "employees:": lambda: str(r.randint(10, 99999)),
-            "invoice": lambda: _code(r), "total": lambda: f"{r.randint(0, 9999)}.{r.randint(0, 99):02d}",
-            "contact:": f.email, "colour:": f.color_name}
+    return {"founded in": lambda: _year(r), "head office in": f.city, "CEO:": f.name,
+            "main product:": lambda: r.choice(WORDS), "employees:": lambda: _count(r), "invoice": lambda: _code(r),
+            "total": lambda: _amount(r), "contact:": f.email, "colour:": f.color_name}
 
 
 def _l_claim(r: random.Random, f) -> tuple[str, str]:  # noqa: ANN001
