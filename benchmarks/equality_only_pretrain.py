@@ -8,6 +8,7 @@ as if it were an equality lesson. Probe the result with ``copy_probe.py --only-e
 
     python benchmarks/equality_only_pretrain.py core/assets/base.gguf runs/equality-only --steps 3000
     python benchmarks/equality_only_pretrain.py core/assets/base.gguf runs/equality-only-lr --lr 1e-3
+    python benchmarks/equality_only_pretrain.py core/assets/base.gguf runs/equality-only-ans --lesson-loss answers
 """
 
 from __future__ import annotations
@@ -33,13 +34,16 @@ def main() -> None:
     ap.add_argument("work", type=Path, help="work directory; the result is WORK/base.gguf")
     ap.add_argument("--steps", type=int, default=3000)
     ap.add_argument("--lr", type=float, default=None, help="peak learning rate (min: a tenth); default the phase's 5e-4")
+    ap.add_argument("--lesson-loss", choices=("all", "answers"), default="all",
+                    help="the loss on every token of a lesson, or on its answer only")
     args = ap.parse_args()
     corpus.equality_kinds = only_equality_lessons  # corpus_items looks it up when it builds the corpus
     cfg = continued_config(PretrainConfig(seed=0), args.init, {"equality": args.steps})
     phases = cfg.reading.phases
     if args.lr is not None:
         phases = tuple(replace(p, lr=args.lr, min_lr=args.lr / 10) for p in phases)
-    cfg = replace(cfg, reading=replace(cfg.reading, equality_lesson_fraction=0.9, phases=phases))
+    cfg = replace(cfg, reading=replace(cfg.reading, equality_lesson_fraction=0.9, phases=phases,
+                                       lesson_loss=args.lesson_loss))
     pretrain(cfg, args.work, args.work / "base.gguf", resume=True, log=print)
 
 

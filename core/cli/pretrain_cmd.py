@@ -34,6 +34,9 @@ PRESETS = ("default", "tiny")
 @click.option("--equality-steps", type=click.IntRange(min=0), default=0, show_default=True,
               help="Steps of an equality phase (are two values the same, is one in a list, how often does a "
                    "word occur) at the end; the embedded base has none (docs/base-model.md).")
+@click.option("--lesson-loss", type=click.Choice(("all", "answers")), default="all", show_default=True,
+              help="Which tokens of a reading-stage lesson the loss counts: all (prompt and answer, as the "
+                   "embedded base was trained) or answers (the response only, as fine-tuning does).")
 @click.option("--init", "init", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="Continue pretraining this GGUF (its weights, shape and tokenizer) instead of starting from "
                    "scratch: only the phases given with --numeracy-steps, --coverage-steps, --digits-steps or "
@@ -42,8 +45,8 @@ PRESETS = ("default", "tiny")
 @click.option("--resume/--no-resume", default=True, show_default=True, help="Continue from WORK/checkpoint.npz.")
 @click.option("--install", is_flag=True, help="Copy the result into the package as the embedded base.")
 def pretrain(work: Path, output: Path | None, preset: str, steps: int | None, reading: bool, numeracy_steps: int | None,
-             coverage_steps: int | None, digits_steps: int, equality_steps: int, init: Path | None, seed: int,
-             resume: bool, install: bool) -> None:
+             coverage_steps: int | None, digits_steps: int, equality_steps: int, lesson_loss: str, init: Path | None,
+             seed: int, resume: bool, install: bool) -> None:
     """Pretrain a small llama base on the general synthetic corpus and write it as GGUF."""
     from dataclasses import replace
 
@@ -70,6 +73,8 @@ def pretrain(work: Path, output: Path | None, preset: str, steps: int | None, re
             for corpus, n in phases:
                 if n is not None:
                     cfg = replace(cfg, reading=cfg.reading.with_phase(corpus, n))
+    if cfg.reading is not None:
+        cfg = replace(cfg, reading=replace(cfg.reading, lesson_loss=lesson_loss))
     output = output or work / "base.gguf"
     with training_progress(cfg.total_steps, "pretrain") as update:
         summary = run_pretrain(cfg, work, output, resume=resume, log=lambda m: click.echo(m, err=True), progress=update)

@@ -43,6 +43,8 @@ CORPUS_SIZE_FIELDS = {"reading": ("corpus_chars", "lesson_fraction"),
                       "digits": ("digits_chars", "digits_lesson_fraction"),
                       "equality": ("equality_chars", "equality_lesson_fraction")}
 
+LESSON_LOSSES = ("all", "answers")  # ReadingStage.lesson_loss
+
 
 @dataclass
 class ReadingStage:
@@ -68,6 +70,9 @@ class ReadingStage:
     digits_lesson_fraction: float = 0.7
     equality_chars: int = 6_000_000  # the "equality" corpus (coverage material kept in it)
     equality_lesson_fraction: float = 0.7
+    # which tokens of a lesson the loss counts: "all" (prompt and answer, as the shipped base was
+    # trained) or "answers" (the response and its end tokens, as fine-tuning does); documents count whole
+    lesson_loss: str = "all"
     phases: tuple[Phase, ...] = (Phase(13000, 1e-3, 1e-4, 200), Phase(5000, 5e-4, 5e-5, 100),
                                  Phase(6000, 5e-4, 5e-5, 100, corpus="numeracy"),
                                  Phase(2000, 5e-4, 5e-5, 100, corpus="coverage"))
@@ -77,6 +82,8 @@ class ReadingStage:
         bad = sorted({p.corpus for p in self.phases} - set(CORPORA))
         if bad:
             raise ValueError(f"unknown pretraining corpus {bad[0]!r} in a phase (known: {', '.join(CORPORA)})")
+        if self.lesson_loss not in LESSON_LOSSES:
+            raise ValueError(f"lesson_loss must be one of {', '.join(LESSON_LOSSES)}, not {self.lesson_loss!r}")
 
     @property
     def steps(self) -> int:
@@ -127,7 +134,7 @@ class ReadingStage:
                 break
             begun.append(asdict(p))
             start += p.steps
-        d = {"batch_size": self.batch_size}
+        d = {"batch_size": self.batch_size, "lesson_loss": self.lesson_loss}
         for corpus in CORPORA:
             if any(p["corpus"] == corpus for p in begun):
                 d |= {f: getattr(self, f) for f in CORPUS_SIZE_FIELDS[corpus]}
@@ -229,7 +236,7 @@ def build_tokens(cfg: PretrainConfig, work: Path, log: Callable[[str], None]):  
             break
     tok = train_spm(sample, cfg.model.vocab_size)
     log(f"tokenizer: {tok.vocab_size} tokens from {n:,} characters in {time.perf_counter() - t0:.0f}s")
-    tokens, _ = _encode_items(tok, items)
+    tokens, _, _ = _encode_items(tok, items)
     from simplex_training.atomic import atomic_write, atomic_write_text
 
     tok.save(work / "tokenizer.json")
@@ -240,26 +247,31 @@ def build_tokens(cfg: PretrainConfig, work: Path, log: Callable[[str], None]):  
     return tok, tokens
 
 
-def _encode_items(tok, items: list[tuple[str, str | None]]) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
-    """The packed token stream of ``items`` and the offset where each item starts."""
+def _encode_items(tok, items: list[tuple[str, str | None]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # noqa: ANN001
+    """The packed token stream of ``items``, the offset where each item starts, and which tokens are
+    answers (1: a document's token, or a lesson's response and end tokens; 0: a lesson's prompt)."""
     from simplex_training.tokenizer.chat import encode_example
 
     ids: list[int] = []
-    starts = []
+    starts, answer = [], []
     for text, resp in items:
         starts.append(len(ids))
         if resp is None:
-            ids.extend(tok.encode(text, add_bos=True))
-            ids.append(tok.eos_id)
+            doc = tok.encode(text, add_bos=True) + [tok.eos_id]
+            ids.extend(doc)
+            answer.extend([1] * len(doc))
         else:
-            ids.extend(encode_example(tok, text, resp).ids)
-    return np.asarray(ids, dtype=np.uint16), np.asarray(starts, dtype=np.int64)
+            ex = encode_example(tok, text, resp)
+            ids.extend(ex.ids)
+            answer.extend([0] * ex.prompt_len + [1] * (len(ex.ids) - ex.prompt_len))
+    return (np.asarray(ids, dtype=np.uint16), np.asarray(starts, dtype=np.int64),
+            np.asarray(answer, dtype=np.uint8))
 
 
 def build_reading_tokens(cfg: PretrainConfig, tok, work: Path, log: Callable[[str], None],  # noqa: ANN001, ANN201
                          corpus: str = "reading", init_digest: str | None = None):
-    """A reading-stage corpus's token stream and item offsets (built once, reused while unchanged);
-    ``init_digest`` names the tokenizer of a run continued from a GGUF."""
+    """A reading-stage corpus's token stream, item offsets and answer marks (see :func:`_encode_items`;
+    built once, reused while unchanged); ``init_digest`` names the tokenizer of a run continued from a GGUF."""
     from simplex_training.atomic import atomic_write, atomic_write_text
 
     settings = [getattr(cfg.reading, f) for f in CORPUS_SIZE_FIELDS[corpus]]
@@ -271,15 +283,16 @@ def build_reading_tokens(cfg: PretrainConfig, tok, work: Path, log: Callable[[st
     stamp, path = work / f"{corpus}.fingerprint", work / f"{corpus}_tokens.npz"
     if stamp.exists() and stamp.read_text() == key:
         with np.load(path) as z:
-            return z["tokens"], z["starts"]
+            if "answer" in z:  # streams cached before answer marks existed are built again
+                return z["tokens"], z["starts"], z["answer"]
     t0 = time.perf_counter()
     items = corpus_items(cfg, corpus, tok)
-    tokens, starts = _encode_items(tok, items)
+    tokens, starts, answer = _encode_items(tok, items)
     with atomic_write(path, "wb") as fh:
-        np.savez(fh, tokens=tokens, starts=starts)
+        np.savez(fh, tokens=tokens, starts=starts, answer=answer)
     atomic_write_text(stamp, key)
     log(f"{corpus} corpus: {len(items):,} items, {tokens.size:,} tokens in {time.perf_counter() - t0:.0f}s")
-    return tokens, starts
+    return tokens, starts, answer
 
 
 def batch_at(tokens: np.ndarray, seed: int, step: int, batch: int, seq: int) -> tuple[np.ndarray, np.ndarray]:
@@ -290,12 +303,16 @@ def batch_at(tokens: np.ndarray, seed: int, step: int, batch: int, seq: int) -> 
 
 
 def batch_from_starts(tokens: np.ndarray, starts: np.ndarray, seed: int, step: int, batch: int,
-                      seq: int) -> tuple[np.ndarray, np.ndarray]:
-    """Like :func:`batch_at`, but every window begins where an item begins."""
+                      seq: int, answer: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Like :func:`batch_at`, but every window begins where an item begins. With ``answer`` (the
+    stream's answer marks), targets that are not answers are -100, which the loss ignores."""
     valid = starts[starts < tokens.size - seq - 1]
     chosen = valid[np.random.default_rng([seed, 1, step]).integers(0, valid.size, batch)]
     win = np.stack([tokens[s : s + seq + 1] for s in chosen]).astype(np.int64)
-    return win[:, :-1], win[:, 1:]
+    x, y = win[:, :-1], win[:, 1:].copy()
+    if answer is not None:
+        y[np.stack([answer[s + 1 : s + seq + 1] for s in chosen]) == 0] = -100
+    return x, y
 
 
 def pretrain(cfg: PretrainConfig, work: str | Path, output: str | Path, resume: bool = True,
@@ -349,7 +366,9 @@ def pretrain(cfg: PretrainConfig, work: str | Path, output: str | Path, resume: 
                 lr = sched(step)
             else:
                 phase, _ = cfg.reading.phase_at(step - cfg.steps)
-                x, y = batch_from_starts(*streams[phase.corpus], cfg.seed, step, cfg.reading.batch_size, cfg.seq_len)
+                tokens_c, starts_c, answer_c = streams[phase.corpus]
+                x, y = batch_from_starts(tokens_c, starts_c, cfg.seed, step, cfg.reading.batch_size, cfg.seq_len,
+                                         answer_c if cfg.reading.lesson_loss == "answers" else None)
                 lr = cfg.reading.lr_at(step - cfg.steps)
             opt.lr = lr
             loss = model.loss(x, y)

@@ -169,8 +169,8 @@ def test_numeracy_phases_read_their_own_stream(tmp_path):
     assert any("column.\n" in t + "\n" for t, p in numeracy)
     assert not any("column.\n" in t + "\n" for t, p in reading)
     tok, _ = build_tokens(cfg, tmp_path, log=lambda m: None)
-    r_tokens, _ = build_reading_tokens(cfg, tok, tmp_path, lambda m: None, "reading")
-    n_tokens, _ = build_reading_tokens(cfg, tok, tmp_path, lambda m: None, "numeracy")
+    r_tokens, _, _ = build_reading_tokens(cfg, tok, tmp_path, lambda m: None, "reading")
+    n_tokens, _, _ = build_reading_tokens(cfg, tok, tmp_path, lambda m: None, "numeracy")
     assert (tmp_path / "numeracy_tokens.npz").exists() and r_tokens.size != n_tokens.size
     shipped = PretrainConfig().reading.phases
     assert [p.corpus for p in shipped] == ["reading", "reading", "numeracy", "coverage"]
@@ -214,6 +214,46 @@ def test_reading_batches_start_at_items():
     assert set(x[:, 0].tolist()) <= {0, 100, 250} and np.array_equal(y[:, :-1], x[:, 1:])
 
 
+def test_answer_marks_cover_responses_and_documents(tmp_path):
+    """A lesson's prompt tokens are not answers; its response and end tokens are, and so is every
+    token of a document. The marks are cached with the stream."""
+    from simplex_training.pretrain.run import _encode_items, build_reading_tokens, build_tokens
+    from simplex_training.tokenizer.chat import encode_example
+
+    cfg = tiny_config(0)
+    tok, _ = build_tokens(cfg, tmp_path, log=lambda m: None)
+    items = [("A short document.", None), ("Repeat: red fox", "red fox"), ("Another one here.", None)]
+    tokens, starts, answer = _encode_items(tok, items)
+    assert tokens.size == answer.size
+    ex = encode_example(tok, "Repeat: red fox", "red fox")
+    lesson = slice(starts[1], starts[2])
+    assert answer[lesson].tolist() == [0] * ex.prompt_len + [1] * (len(ex.ids) - ex.prompt_len)
+    assert tok.decode(tokens[lesson][answer[lesson] == 1].tolist()).startswith("red fox")
+    assert answer[: starts[1]].all() and answer[starts[2]:].all()
+    built = build_reading_tokens(cfg, tok, tmp_path, lambda m: None, "reading")
+    again = build_reading_tokens(cfg, tok, tmp_path, lambda m: pytest.fail("rebuilt"), "reading")
+    assert all(np.array_equal(a, b) for a, b in zip(built, again, strict=True))
+    assert 0 < built[2].mean() < 1
+
+
+def test_answers_only_batches_ignore_prompt_targets():
+    tokens = np.arange(1000, dtype=np.uint16)
+    starts = np.array([0, 100, 250, 990])
+    answer = (np.arange(1000) % 10 >= 6).astype(np.uint8)  # 4 answer tokens after every 6 prompt tokens
+    x, y = batch_from_starts(tokens, starts, 0, 3, 16, 32)
+    xa, ya = batch_from_starts(tokens, starts, 0, 3, 16, 32, answer)
+    assert np.array_equal(x, xa)  # same windows
+    kept = ya != -100
+    assert np.array_equal(ya[kept], y[kept]) and (answer[y[kept]] == 1).all() and (answer[y[~kept]] == 0).all()
+
+
+def test_lesson_loss_is_checked_and_part_of_a_checkpoints_settings():
+    with pytest.raises(ValueError, match="lesson_loss must be one of all, answers"):
+        ReadingStage(lesson_loss="prompts")
+    stage = tiny_config(0).reading
+    assert replace(stage, lesson_loss="answers").entered(1) != stage.entered(1)
+
+
 def test_changed_config_refuses_to_resume(tmp_path):
     cfg = replace(tiny_config(0), steps=2, checkpoint_every=1)
     pretrain(cfg, tmp_path / "w", tmp_path / "m.gguf", log=lambda m: None)
@@ -224,7 +264,7 @@ def test_changed_config_refuses_to_resume(tmp_path):
 @pytest.mark.parametrize("flag, steps", [("--reading", 15), ("--no-reading", 3), ("--numeracy-steps=0", 13),
                                          ("--numeracy-steps=4", 17), ("--coverage-steps=0", 13),
                                          ("--coverage-steps=5", 18), ("--digits-steps=4", 19),
-                                         ("--equality-steps=4", 19)])
+                                         ("--equality-steps=4", 19), ("--lesson-loss=answers", 15)])
 def test_cli_runs_or_skips_the_reading_stage(tmp_path, flag, steps):
     import json
 
@@ -242,3 +282,9 @@ def test_cli_runs_or_skips_the_reading_stage(tmp_path, flag, steps):
     assert (summary["digits_tokens"] > 0) == (flag == "--digits-steps=4")
     assert (summary["equality_tokens"] > 0) == (flag == "--equality-steps=4")
     assert (tmp_path / "w" / "base.gguf").exists()
+    if flag != "--no-reading":
+        from simplex_training.gguf.reader import read_llama_gguf
+
+        meta = read_llama_gguf(tmp_path / "w" / "base.gguf")[3]
+        lesson_loss = json.loads(meta["simplex.pretrain.summary"])["config"]["reading"]["lesson_loss"]
+        assert lesson_loss == ("answers" if flag == "--lesson-loss=answers" else "all")
