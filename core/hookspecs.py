@@ -137,10 +137,13 @@ def register_exporters(register: Register) -> None:
 def register_executors(register: Register) -> None:
     """Register executors that run many training jobs (local processes, a cluster engine...).
 
-    Call ``register(executor)`` with an object that has a ``name`` attribute;
-    ``simplex-train train-all --executor NAME`` selects one.
+    Call ``register(executor_class)`` with a subclass of
+    :class:`simplex_training.executor.Executor` that has a ``name`` class attribute and a ``run``
+    method; ``simplex-train train-all --executor NAME --executor-option KEY=VALUE`` makes one with
+    ``executor_class(**options)`` and runs the specialists on it. The contract every executor keeps
+    is in :mod:`simplex_training.executor` (``check_executor_contract``).
 
-    :param register: callback taking one executor.
+    :param register: callback taking one executor class.
     """
 
 

@@ -91,3 +91,45 @@ def test_relative_links_in_docs_resolve():
             if not (page.parent / target).exists():
                 broken.append(f"{page.relative_to(root)} -> {target}")
     assert not broken, broken
+
+
+def test_executor_example_keeps_the_executor_contract(register_plugin):
+    from simplex_training.executor import check_executor_contract, make_executor
+
+    namespace: dict = {}
+    exec(_code_block((DOCS / "plugins.md").read_text(), "# queue_executor.py"), namespace)  # noqa: S102
+    host = register_plugin(namespace["plugin"], "test.in_order")
+    executor = make_executor(host.registry("executors"), "in_order", {"retries": "1"})
+    assert executor.retries == 1
+    check_executor_contract(executor, parallel=1)
+
+
+def _cli_options() -> dict[str, set[str]]:
+    """Every ``simplex-train`` command (sub-commands of groups included) and its option names."""
+    import click
+
+    from simplex_training.cli import cli
+
+    ctx = click.Context(cli)
+    out = {}
+    for name in cli.list_commands(ctx):
+        cmd = cli.get_command(ctx, name)
+        cmds = [cmd] + ([cmd.get_command(ctx, s) for s in cmd.list_commands(ctx)] if isinstance(cmd, click.Group) else [])
+        out[name] = {"--help"} | {o for c in cmds for p in c.params for o in (*p.opts, *p.secondary_opts)}
+    return out
+
+
+def test_commands_and_options_named_in_the_docs_exist():
+    """``simplex-train CMD ... --option`` in the README and docs names a real command and option."""
+    options = _cli_options()
+    files = [*sorted(DOCS.rglob("*.md")), DOCS.parent / "README.md", DOCS.parent / "benchmarks" / "README.md"]
+    wrong = []
+    for f in files:
+        for m in re.finditer(r"simplex-train ([a-z][\w-]*)([^`\n]*)", f.read_text(encoding="utf-8")):
+            cmd, rest = m.groups()
+            if cmd not in options:
+                wrong.append(f"{f.name}: unknown command {m.group(0)!r}")
+                continue
+            wrong += [f"{f.name}: {cmd} has no {opt} ({m.group(0)!r})"
+                      for opt in re.findall(r"(?<![\w-])(--[a-z][a-z0-9-]*)", rest) if opt not in options[cmd]]
+    assert not wrong, "\n".join(wrong)

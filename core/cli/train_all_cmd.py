@@ -18,17 +18,22 @@ import click
 @click.option("--base", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
               help="Base model GGUF; default: the embedded base.")
 @click.option("--seed", type=click.IntRange(min=0), default=None)
+@click.option("--executor", default="local", show_default=True,
+              help="What runs the jobs: local (processes on this machine), dask (a Dask cluster), or a plugin's.")
+@click.option("--executor-option", "executor_options", multiple=True, metavar="KEY=VALUE",
+              help="An option of the executor, e.g. address=tcp://scheduler:8786 for dask; repeatable.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True), default=None,
               help="JSON or YAML file of fine-tuning settings applied to every specialist.")
 def train_all(category: str | None, ids: str | None, parallel: int, out_dir: Path, steps: int | None,
-              base: Path | None, seed: int | None, config_file: str | None) -> None:
+              base: Path | None, seed: int | None, executor: str, executor_options: tuple[str, ...],
+              config_file: str | None) -> None:
     """Train every specialist (or --category / --ids), skipping those already complete in OUT.
 
     A specialist complete in OUT with another base model or other settings is trained again; one
     interrupted earlier continues from its checkpoint.
 
     A failing specialist is recorded in the summary and the others go on; the exit code is 1 when
-    any failed.
+    any failed. With --executor dask, every worker must see OUT at the same path.
     """
     from simplex_training.errors import SimplexError
     from simplex_training.finetune.batch import train_all as run_all
@@ -51,8 +56,12 @@ def train_all(category: str | None, ids: str | None, parallel: int, out_dir: Pat
         chosen = [s for s in chosen if registry[s].category == category]
     if not chosen:
         raise click.UsageError("no specialist matches --ids/--category")
+    from simplex_training.executor import make_executor, parse_options
+
+    options = parse_options(executor_options)
+    make_executor(get_host().registry("executors"), executor, options)  # a wrong name or option fails before any job
     overrides = load_config_file(config_file) if config_file else None
-    click.echo(f"training {len(chosen)} specialist(s), {parallel} at a time, into {out_dir}", err=True)
+    click.echo(f"training {len(chosen)} specialist(s), {parallel} at a time ({executor}), into {out_dir}", err=True)
 
     def report(r: dict) -> None:
         verdict = r["status"]
@@ -62,7 +71,8 @@ def train_all(category: str | None, ids: str | None, parallel: int, out_dir: Pat
         click.echo(f"  {r['id']}: {verdict}{extra}", err=True)
 
     doc = run_all(chosen, parallel=parallel, out_dir=out_dir, on_result=report, log=lambda m: click.echo(m, err=True),
-                  base=base, steps=steps, seed=seed, config_overrides=overrides)
+                  base=base, steps=steps, seed=seed, config_overrides=overrides, executor=executor,
+                  executor_options=options)
     click.echo((out_dir / "summary.md").read_text(encoding="utf-8"))
     click.echo(f"{len(doc['passed'])}/{doc['specialists']} passed, {len(doc['failed'])} failed, "
                f"{len(doc['skipped'])} skipped (already complete); summary in {out_dir / 'summary.json'}", err=True)

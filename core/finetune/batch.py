@@ -1,14 +1,12 @@
-"""``train_all``: train many specialists, in parallel processes, and summarise them in one table.
+"""``train_all``: train many specialists, in parallel, and summarise them in one table.
 
-Each specialist runs :func:`~simplex_training.finetune.pipeline.train_specialist` in its own process
-(``ProcessPoolExecutor`` with the ``spawn`` context: no forked numba/BLAS thread state; each worker
-gets ``cpu_count // parallel`` numba threads so workers do not oversubscribe the cores).
-``parallel=1`` runs in this process, one after the other (plugins registered in-process, e.g. in
-tests or notebooks, are then visible). A specialist whose ``metrics.json`` is complete and was made
-with the same base model (content hash) and settings is skipped; one made with another base or other
-settings is trained again. An interrupted specialist continues from its checkpoint when that
-checkpoint fits (``resume="auto"``), else starts over. A failing specialist is recorded with its error
-message and the others go on.
+Each specialist runs :func:`~simplex_training.finetune.pipeline.train_specialist` as one job of an
+executor (:mod:`simplex_training.executor`): by default ``local``, processes on this machine
+(``parallel=1``: in this process, one after the other); ``dask`` sends them to a cluster. A
+specialist whose ``metrics.json`` is complete and was made with the same base model (content hash)
+and settings is skipped; one made with another base or other settings is trained again. An
+interrupted specialist continues from its checkpoint when that checkpoint fits (``resume="auto"``),
+else starts over. A failing specialist is recorded with its error message and the others go on.
 
 The summary (``OUT/summary.json`` and ``OUT/summary.md``, atomic) has one row per catalog metric
 of each specialist: id, metric, value (after training), threshold, pass, seconds; a failed
@@ -18,34 +16,10 @@ specialist has one row with its error.
 from __future__ import annotations
 
 import json
-import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
-
-
-def _worker_init(threads: int) -> None:
-    """Limit every thread pool of a worker process (numba, BLAS, the engine's GEMM pool) to ``threads``."""
-    for var in ("NUMBA_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
-                "SIMPLEX_TRAINING_THREADS"):
-        os.environ[var] = str(threads)
-    import numba
-    from threadpoolctl import threadpool_limits
-
-    numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
-    threadpool_limits(limits=threads)
-    import threading
-
-    threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
-
-
-def _exit_when_orphaned(parent: int, every: float = 0.5) -> None:
-    """End this worker when ``train-all`` (its parent) is gone: a killed ``train-all`` leaves no
-    training processes behind (its finished specialists are kept and skipped on the next run)."""
-    while os.getppid() == parent:
-        time.sleep(every)
-    os._exit(1)
 
 
 def run_one(specialist_id: str, out_dir: str, kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -129,8 +103,10 @@ def write_summary(out_dir: Path, results: Sequence[dict[str, Any]]) -> dict[str,
 
 def train_all(ids: Sequence[str], parallel: int = 1, out_dir: str | Path = "runs",
               on_result: Callable[[dict[str, Any]], None] | None = None,
-              log: Callable[[str], None] = lambda m: None, **kwargs: Any) -> dict[str, Any]:
-    """Train every id (skipping complete ones), ``parallel`` at a time; returns the summary document.
+              log: Callable[[str], None] = lambda m: None, executor: str = "local",
+              executor_options: Mapping[str, str] | None = None, **kwargs: Any) -> dict[str, Any]:
+    """Train every id (skipping complete ones), ``parallel`` at a time on the registered executor
+    ``executor`` (made with ``executor_options``); returns the summary document.
 
     ``kwargs`` go to :func:`~simplex_training.finetune.pipeline.train_specialist` (``base``,
     ``steps``, ``seed``, ``config_overrides``...). Unknown ids raise before anything starts.
@@ -161,26 +137,19 @@ def train_all(ids: Sequence[str], parallel: int = 1, out_dir: str | Path = "runs
                 on_result(results[sid])
         else:
             todo.append(sid)
-    if parallel == 1 or len(todo) <= 1:
-        for sid in todo:
-            results[sid] = run_one(sid, str(out), kwargs)
-            if on_result:
-                on_result(results[sid])
-    else:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor, as_completed
+    if todo:
+        from simplex_training.executor import Job, make_executor
 
-        threads = max(1, (os.cpu_count() or 1) // parallel)
-        with ProcessPoolExecutor(max_workers=min(parallel, len(todo)), mp_context=multiprocessing.get_context("spawn"),
-                                 initializer=_worker_init, initargs=(threads,)) as pool:
-            futures = {pool.submit(run_one, sid, str(out), kwargs): sid for sid in todo}
-            for fut in as_completed(futures):
-                sid = futures[fut]
-                try:
-                    results[sid] = fut.result()
-                except Exception as exc:  # noqa: BLE001 - a crashed worker process (e.g. killed)
-                    results[sid] = {"id": sid, "status": "failed", "error": f"{type(exc).__name__}: {exc}"}
-                if on_result:
-                    on_result(results[sid])
+        runner = make_executor(get_host().registry("executors"), executor, executor_options)
+        jobs = [Job(sid, run_one, (sid, str(out), kwargs)) for sid in todo]
+        for sid, res in runner.run(jobs, parallel):
+            if isinstance(res, BaseException):  # a job the executor lost: its worker died, or it could not start
+                res = {"id": sid, "status": "failed", "error": f"{type(res).__name__}: {res}"}
+            results[sid] = res
+            if on_result:
+                on_result(res)
+        missing = [sid for sid in todo if sid not in results]
+        if missing:
+            raise RuntimeError(f"executor '{executor}' returned no result for {', '.join(missing)}")
     ordered = [results[sid] for sid in dict.fromkeys(ids)]
     return write_summary(out, ordered)

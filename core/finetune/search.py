@@ -103,9 +103,9 @@ def _safe(trial: dict[str, Any]) -> dict[str, Any]:
 
 
 def _worker_init() -> None:
-    from simplex_training.finetune.batch import _worker_init as limit_threads
+    from simplex_training.executor import worker_init
 
-    limit_threads(1)
+    worker_init(1)
 
 
 class _Runner:

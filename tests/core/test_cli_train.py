@@ -169,3 +169,8 @@ def test_train_all_cli(base, tmp_path):
     assert "| sentiment_analysis | skipped |" in proc.stdout and "1 skipped" in proc.stderr
     proc = run("train-all", "--category", "nonsense", "--out", tmp_path)
     assert proc.returncode == 2 and "unknown category 'nonsense'" in proc.stderr
+    proc = run("train-all", "--ids", "sentiment_analysis", "--out", tmp_path, "--executor", "daks")
+    assert proc.returncode != 0 and "unknown executor 'daks'" in proc.stderr and "dask" in proc.stderr
+    proc = run("train-all", "--ids", "sentiment_analysis", "--out", tmp_path, "--executor", "dask",
+               "--executor-option", "adress=tcp://h:1")
+    assert proc.returncode != 0 and "executor 'dask' has no option 'adress' (its options: address)" in proc.stderr

@@ -221,45 +221,6 @@ def test_summary_rows_say_whether_the_specialist_beats_the_base_in_the_metric_di
     assert [r["beats_base"] for r in rows] == [True, True, False, False]
 
 
-def test_train_all_workers_end_when_train_all_is_killed(tmp_path):
-    """A killed train-all (here SIGKILL, which runs no cleanup) leaves no worker process training on."""
-    import os
-    import signal
-    import subprocess
-    import sys
-    import time
-
-    script = (
-        "import multiprocessing, time, os\n"
-        "from concurrent.futures import ProcessPoolExecutor\n"
-        "from simplex_training.finetune.batch import _worker_init\n"
-        "if __name__ == '__main__':\n"
-        "    pool = ProcessPoolExecutor(2, mp_context=multiprocessing.get_context('spawn'),\n"
-        "                               initializer=_worker_init, initargs=(1,))\n"
-        "    pids = {pool.submit(os.getpid).result() for _ in range(4)}\n"
-        "    pool.submit(time.sleep, 60)\n"
-        "    print(' '.join(map(str, pids)), flush=True)\n"
-        "    time.sleep(60)\n")
-    (tmp_path / "parent.py").write_text(script)
-    proc = subprocess.Popen([sys.executable, str(tmp_path / "parent.py")], stdout=subprocess.PIPE, text=True)
-    workers = [int(p) for p in proc.stdout.readline().split()]
-    assert workers
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-
-    def alive(pid):
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        return True
-
-    deadline = time.monotonic() + 20
-    while any(alive(p) for p in workers) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not any(alive(p) for p in workers)
-
-
 class _Stop(Exception):
     pass
 
