@@ -52,6 +52,13 @@ class Executor:
         raise NotImplementedError
 
 
+def validate_executor(obj: Any) -> type:
+    """What ``register_executors`` accepts: a class with a ``run`` method (made later, with options)."""
+    if not isinstance(obj, type) or not callable(getattr(obj, "run", None)):
+        raise TypeError(f"an executor is a class with a name and a run(jobs, parallel) method, not {obj!r}")
+    return obj
+
+
 def make_executor(registry: Mapping[str, Any], name: str, options: Mapping[str, str] | None = None) -> Executor:
     """The executor ``name`` made with ``options``; an unknown option is an error naming the known ones."""
     from simplex_training.errors import SimplexError

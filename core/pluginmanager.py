@@ -161,9 +161,11 @@ class PluginHost:
 
     def _collect(self) -> dict[str, Registry[Any]]:
         from simplex_training.catalog import validate_entry  # deferred: pydantic
+        from simplex_training.executor import validate_executor
 
         regs: dict[str, Registry[Any]] = {kind: Registry(kind) for kind in KINDS}
         regs["specialists"] = Registry("specialists", key=lambda e: e.id, validate=validate_entry)
+        regs["executors"] = Registry("executors", validate=validate_executor)
         for kind in KINDS:
             hook = getattr(self.pm.hook, f"register_{kind}")
             for impl in reversed(hook.get_hookimpls()):  # registration order

@@ -49,6 +49,14 @@ def test_an_executor_is_made_by_name_and_its_options_are_checked(register_plugin
         make_executor(executors, "backward")
 
 
+def test_an_executor_is_registered_as_a_class(simplex_host):
+    from simplex_training.errors import RegistrationError
+
+    register = simplex_host.registry("executors").register_for("test.instance")
+    with pytest.raises(RegistrationError, match="invalid executor: an executor is a class with a name and a run"):
+        register(Backwards())  # an instance: train-all could not make it with options
+
+
 def test_train_all_runs_on_the_chosen_executor_and_records_a_lost_job(tiny_base, tmp_path, register_plugin):
     register_plugin(_Plugin(), "test.backwards")
     seen = []
