@@ -3,7 +3,8 @@
 Projections are bias-free Linears named like GGUF (``attn_q``, ``attn_k``, ``attn_v``,
 ``attn_output``). Positions: rotary (default, llama) or ALiBi (a score bias; composed from
 primitive ops, so slower than the fused kernel path). ``kv_cache`` is a
-:class:`KVCache` for decoding under ``no_grad``.
+:class:`KVCache` for decoding under ``no_grad``. The layer-contract examples (``example(rng, dtype)``)
+cover both paths: grouped-query attention with rotary, multi-head attention with ALiBi.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simplex_training.engine import Tensor
+from simplex_training.engine import Parameter, Tensor
 from simplex_training.engine import functional as F
 from simplex_training.hookspecs import hookimpl
-from simplex_training.model.module import Module
+from simplex_training.model.module import Module, normal_init
 from simplex_training.plugins.layers.linear import Linear
 from simplex_training.plugins.layers.positions import ALiBi, Rotary
 
@@ -96,12 +97,32 @@ class GroupedQueryAttention(Module):
         bias = np.where(causal[None], np.asarray(-1e30, q.dtype), bias)
         return F.softmax(scores + Tensor(bias[None])) @ v
 
+    @classmethod
+    def example(cls, rng: np.random.Generator,
+                dtype=np.float32) -> tuple[GroupedQueryAttention, list[np.ndarray]]:  # noqa: ANN001
+        """Layer contract example: dim 8, 4 query heads sharing 2 kv heads, rotary; x (2, 3, 8), positions 0..2."""
+        layer = cls(8, 4, 2, weights=_example_weights(rng, 8, 4, dtype), dtype=dtype)
+        return layer, [normal_init(rng, (2, 3, 8), 1.0, dtype), np.arange(3)]
+
 
 class MultiHeadAttention(GroupedQueryAttention):
     name = "multi_head_attention"
 
     def __init__(self, dim: int, n_heads: int, **kwargs):  # noqa: ANN003
         super().__init__(dim, n_heads, n_heads, **kwargs)
+
+    @classmethod
+    def example(cls, rng: np.random.Generator,
+                dtype=np.float32) -> tuple[MultiHeadAttention, list[np.ndarray]]:  # noqa: ANN001
+        """Layer contract example: dim 6, 3 heads, ALiBi; x (2, 3, 6), positions 0..2."""
+        layer = cls(6, 3, positions="alibi", weights=_example_weights(rng, 6, 6, dtype), dtype=dtype)
+        return layer, [normal_init(rng, (2, 3, 6), 1.0, dtype), np.arange(3)]
+
+
+def _example_weights(rng: np.random.Generator, dim: int, kv_dim: int, dtype) -> dict[str, Parameter]:  # noqa: ANN001
+    """Projection weights N(0, 0.5^2): scores of order 1, so the softmax is far from uniform in the examples."""
+    shapes = {"attn_q": (dim, dim), "attn_k": (kv_dim, dim), "attn_v": (kv_dim, dim), "attn_output": (dim, dim)}
+    return {k: Parameter(normal_init(rng, shape, 0.5, dtype)) for k, shape in shapes.items()}
 
 
 class _Plugin:

@@ -33,6 +33,12 @@ class Embedding(Module):
             out = out * Tensor(keep)  # padding rows contribute neither output nor gradient
         return out
 
+    @classmethod
+    def example(cls, rng: np.random.Generator, dtype=np.float32) -> tuple[Embedding, list[np.ndarray]]:  # noqa: ANN001
+        """Layer contract example: a (7, 4) table with padding row 0, ids (2, 4) with repeats and padding."""
+        layer = cls(7, 4, rng=rng, std=1.0, padding_idx=0, dtype=dtype)
+        return layer, [np.array([[1, 5, 1, 0], [6, 0, 5, 3]])]
+
 
 class _Plugin:
     @hookimpl

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from simplex_training.engine import Tensor
+from simplex_training.engine import Parameter, Tensor
 from simplex_training.engine import functional as F
 from simplex_training.hookspecs import hookimpl
-from simplex_training.model.module import Module
+from simplex_training.model.module import Module, normal_init
 from simplex_training.plugins.layers.linear import Linear
 
 
@@ -24,6 +24,13 @@ class SwiGLU(Module):
 
     def __call__(self, x: Tensor) -> Tensor:
         return self.ffn_down(F.swiglu(self.ffn_gate(x), self.ffn_up(x)))  # (B, T, C)
+
+    @classmethod
+    def example(cls, rng: np.random.Generator, dtype=np.float32) -> tuple[SwiGLU, list[np.ndarray]]:  # noqa: ANN001
+        """Layer contract example: dim 4, hidden 6, weights N(0, 0.5^2) (gates away from 0), x (2, 3, 4)."""
+        shapes = {"ffn_gate": (6, 4), "ffn_up": (6, 4), "ffn_down": (4, 6)}
+        weights = {k: Parameter(normal_init(rng, shape, 0.5, dtype)) for k, shape in shapes.items()}
+        return cls(4, 6, weights=weights, dtype=dtype), [normal_init(rng, (2, 3, 4), 1.0, dtype)]
 
 
 class _Plugin:

@@ -29,6 +29,13 @@ class Linear(Module):
     def __call__(self, x: Tensor) -> Tensor:
         return F.linear(x, self.weight, self.bias)  # (..., in) -> (..., out)
 
+    @classmethod
+    def example(cls, rng: np.random.Generator, dtype=np.float32) -> tuple[Linear, list[np.ndarray]]:  # noqa: ANN001
+        """Layer contract example: Linear 4 -> 3 with a random bias, on x (2, 3, 4)."""
+        layer = cls(4, 3, bias=True, rng=rng, dtype=dtype)
+        layer.bias.data[...] = normal_init(rng, (3,), 1.0, dtype)
+        return layer, [normal_init(rng, (2, 3, 4), 1.0, dtype)]
+
 
 class _Plugin:
     @hookimpl

@@ -11,7 +11,16 @@ import numpy as np
 from simplex_training.engine import Parameter, Tensor
 from simplex_training.engine import functional as F
 from simplex_training.hookspecs import hookimpl
-from simplex_training.model.module import Module
+from simplex_training.model.module import Module, normal_init
+
+
+def _affine_example(layer: Module, rng: np.random.Generator, x_shape: tuple[int, ...],
+                    dtype) -> tuple[Module, list[np.ndarray]]:  # noqa: ANN001
+    """Randomise a fresh norm's weight (around 1) and bias (around 0); draw x (mean 1, std 2). For the contract."""
+    layer.weight.data += normal_init(rng, layer.weight.shape, 0.5, dtype)
+    if getattr(layer, "bias", None) is not None:
+        layer.bias.data[...] = normal_init(rng, layer.bias.shape, 0.5, dtype)
+    return layer, [(normal_init(rng, x_shape, 2.0, np.float64) + 1.0).astype(dtype)]
 
 
 class RMSNorm(Module):
@@ -26,6 +35,11 @@ class RMSNorm(Module):
     def __call__(self, x: Tensor) -> Tensor:
         return F.rms_norm(x, self.weight, self.eps)
 
+    @classmethod
+    def example(cls, rng: np.random.Generator, dtype=np.float32) -> tuple[RMSNorm, list[np.ndarray]]:  # noqa: ANN001
+        """Layer contract example: dim 6, random weight, x (2, 3, 6)."""
+        return _affine_example(cls(6, dtype=dtype), rng, (2, 3, 6), dtype)
+
 
 class LayerNorm(Module):
     """(x - mean) / sqrt(var + eps) * w + b over the last axis."""
@@ -39,6 +53,11 @@ class LayerNorm(Module):
 
     def __call__(self, x: Tensor) -> Tensor:
         return F.layer_norm(x, self.weight, self.bias, self.eps)
+
+    @classmethod
+    def example(cls, rng: np.random.Generator, dtype=np.float32) -> tuple[LayerNorm, list[np.ndarray]]:  # noqa: ANN001
+        """Layer contract example: dim 6, random weight and bias, x (2, 3, 6)."""
+        return _affine_example(cls(6, dtype=dtype), rng, (2, 3, 6), dtype)
 
 
 class GroupNorm(Module):
@@ -63,6 +82,11 @@ class GroupNorm(Module):
         y = (d / (var + self.eps).sqrt()).reshape(B, C, *rest)
         shape = (1, C) + (1,) * len(rest)
         return y * self.weight.reshape(*shape) + self.bias.reshape(*shape)
+
+    @classmethod
+    def example(cls, rng: np.random.Generator, dtype=np.float32) -> tuple[GroupNorm, list[np.ndarray]]:  # noqa: ANN001
+        """Layer contract example: 2 groups of 4 channels, random weight and bias, x (3, 4, 5)."""
+        return _affine_example(cls(2, 4, dtype=dtype), rng, (3, 4, 5), dtype)
 
 
 class BatchNorm(Module):
@@ -95,6 +119,11 @@ class BatchNorm(Module):
             mu = Tensor(self.running_mean.reshape(shape))
             y = (x - mu) / Tensor(np.sqrt(self.running_var.reshape(shape) + self.eps))
         return y * self.weight.reshape(*shape) + self.bias.reshape(*shape)
+
+    @classmethod
+    def example(cls, rng: np.random.Generator, dtype=np.float32) -> tuple[BatchNorm, list[np.ndarray]]:  # noqa: ANN001
+        """Layer contract example: 3 features, random weight and bias, x (4, 3, 2)."""
+        return _affine_example(cls(3, dtype=dtype), rng, (4, 3, 2), dtype)
 
 
 class _Plugin:

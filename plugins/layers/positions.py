@@ -6,7 +6,11 @@
 * ``Rotary``: llama.cpp's RoPE on adjacent pairs (x[2i], x[2i+1]) of each head, theta =
   pos * base^(-2i/D), applied to queries and keys.
 * ``ALiBi``: no embedding; a per-head linear distance penalty -slope_h * (i - j) added to the
-  attention scores, slopes 2^(-8h/H) (Press et al., 2022).
+  attention scores, slopes 2^(-8h/H) (Press et al., 2022). Calling it adds the penalty to scores
+  (B, H, Tq, Tk); causal masking stays with the caller.
+
+Each class has ``example(rng, dtype)`` for the layer contract
+(:mod:`simplex_training.model.layer_contract`).
 """
 
 from __future__ import annotations
@@ -34,6 +38,12 @@ class SinusoidalPositions(Module):
     def __call__(self, x: Tensor, offset: int = 0) -> Tensor:  # x (B, T, C)
         return x + Tensor(self.table[offset : offset + x.shape[1]])
 
+    @classmethod
+    def example(cls, rng: np.random.Generator,
+                dtype=np.float32) -> tuple[SinusoidalPositions, list[np.ndarray]]:  # noqa: ANN001
+        """Layer contract example: context 8, dim 4, x (2, 3, 4)."""
+        return cls(8, 4, dtype=dtype), [normal_init(rng, (2, 3, 4), 1.0, dtype)]
+
 
 class LearnedPositions(Module):
     name = "learned_positions"
@@ -44,6 +54,12 @@ class LearnedPositions(Module):
 
     def __call__(self, x: Tensor, offset: int = 0) -> Tensor:
         return x + self.weight[offset : offset + x.shape[1]]
+
+    @classmethod
+    def example(cls, rng: np.random.Generator,
+                dtype=np.float32) -> tuple[LearnedPositions, list[np.ndarray]]:  # noqa: ANN001
+        """Layer contract example: context 5, dim 4, x (2, 3, 4) (rows 3 and 4 get no gradient)."""
+        return cls(5, 4, rng=rng, dtype=dtype), [normal_init(rng, (2, 3, 4), 1.0, dtype)]
 
 
 class Rotary(Module):
@@ -56,6 +72,11 @@ class Rotary(Module):
 
     def __call__(self, x: Tensor, positions: np.ndarray) -> Tensor:  # x (B, H, T, D)
         return F.rope(x, positions, self.base)
+
+    @classmethod
+    def example(cls, rng: np.random.Generator, dtype=np.float32) -> tuple[Rotary, list[np.ndarray]]:  # noqa: ANN001
+        """Layer contract example: head_dim 4, base 100, x (1, 2, 3, 4) at positions 1, 4, 2."""
+        return cls(4, base=100.0), [normal_init(rng, (1, 2, 3, 4), 1.0, dtype), np.array([1, 4, 2])]
 
 
 class ALiBi(Module):
@@ -70,6 +91,15 @@ class ALiBi(Module):
         kpos = np.arange(tk)[None, :]
         dist = (qpos - kpos).astype(np.float64)
         return (-self.slopes[:, None, None] * dist[None]).astype(dtype)
+
+    def __call__(self, scores: Tensor) -> Tensor:
+        """scores (B, H, Tq, Tk) plus the distance penalty; no causal mask."""
+        return scores + Tensor(self.bias(scores.shape[-2], scores.shape[-1], scores.dtype)[None])
+
+    @classmethod
+    def example(cls, rng: np.random.Generator, dtype=np.float32) -> tuple[ALiBi, list[np.ndarray]]:  # noqa: ANN001
+        """Layer contract example: 2 heads, scores (1, 2, 2, 3) (queries are the last 2 of 3 positions)."""
+        return cls(2), [normal_init(rng, (1, 2, 2, 3), 1.0, dtype)]
 
 
 class _Plugin:
