@@ -156,6 +156,13 @@ class GGUFAdapterExporter:
                 writer.add_tensor(tname, np.ascontiguousarray(arr, dtype=np.float32))
         return path
 
+    def example_args(self, workdir: Path) -> dict[str, Any]:
+        """Arguments of a small example export (a tiny LoRA model; ``workdir`` is not needed)."""
+        from simplex_training.export_contract import tiny_lora_model
+
+        lora_model, base_config = tiny_lora_model()
+        return {"lora_model": lora_model, "base_config": base_config}
+
 
 def _add(writer: gguf.GGUFWriter, key: str, value: object) -> None:
     if key in writer.kv_data[0]:

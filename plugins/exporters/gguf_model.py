@@ -50,6 +50,13 @@ class GGUFModelExporter:
             path, config, weights, tokenizer, dtype=dtype, name=name, extra_metadata=meta or None, **kwargs
         )
 
+    def example_args(self, workdir: Path) -> dict[str, Any]:
+        """Arguments of a small example export (a tiny random llama; ``workdir`` is not needed)."""
+        from simplex_training.export_contract import tiny_llama
+
+        config, weights, tokenizer = tiny_llama()
+        return {"config": config, "weights": weights, "tokenizer": tokenizer}
+
 
 class _GGUFExporterPlugin:
     def __repr__(self) -> str:

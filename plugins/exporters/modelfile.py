@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from simplex_training.atomic import atomic_write_text
 from simplex_training.hookspecs import hookimpl
@@ -92,6 +93,12 @@ class ModelfileExporter:
         from_path = rel if rel.startswith("../") else f"./{rel}"
         atomic_write_text(target, render_modelfile(from_path, system, temperature, parameters))
         return target
+
+    def example_args(self, workdir: Path) -> dict[str, Any]:
+        """Arguments of a small example export: a tiny GGUF model written in ``workdir``, and a system prompt."""
+        from simplex_training.export_contract import tiny_gguf
+
+        return {"gguf_path": tiny_gguf(workdir), "system": "You answer in one word."}
 
 
 class _ModelfilePlugin:

@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 from safetensors.numpy import load_file, save
 
-from simplex_training.atomic import atomic_write_bytes, atomic_write_text
+from simplex_training.atomic import atomic_write_files
 from simplex_training.hookspecs import hookimpl
 from simplex_training.model.config import LlamaConfig
 from simplex_training.registry import Register
@@ -165,9 +165,16 @@ class PEFTExporter:
             "use_dora": False,
             **extra,
         }
-        atomic_write_bytes(out / WEIGHTS_NAME, save(peft_state, metadata={"format": "pt"}))
-        atomic_write_text(out / CONFIG_NAME, json.dumps(config, indent=2, sort_keys=True) + "\n")
+        atomic_write_files({out / WEIGHTS_NAME: save(peft_state, metadata={"format": "pt"}),
+                            out / CONFIG_NAME: (json.dumps(config, indent=2, sort_keys=True) + "\n").encode()})
         return out
+
+    def example_args(self, workdir: Path) -> dict[str, Any]:
+        """Arguments of a small example export (a tiny LoRA model; ``workdir`` is not needed)."""
+        from simplex_training.export_contract import tiny_lora_model
+
+        lora_model, base_config = tiny_lora_model()
+        return {"lora_model": lora_model, "base_config": base_config, "base_model_name_or_path": "simplex/tiny"}
 
 
 def load_peft_adapter(path: str | os.PathLike[str], base_config: LlamaConfig) -> tuple[dict[str, np.ndarray], Any]:

@@ -47,6 +47,28 @@ def test_atomic_write_replaces_only_on_success(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]  # temp file removed
 
 
+def test_files_that_belong_together_change_together(tmp_path, monkeypatch):
+    from simplex_training import atomic
+
+    atomic.atomic_write_files({tmp_path / "w.bin": b"old weights", tmp_path / "c.json": b"old config"})
+    real_fdopen, opened = os.fdopen, []
+
+    def second_write_fails(fd, *args, **kwargs):
+        opened.append(fd)
+        if len(opened) == 2:
+            raise OSError(28, "No space left on device")
+        return real_fdopen(fd, *args, **kwargs)
+
+    monkeypatch.setattr(atomic.os, "fdopen", second_write_fails)
+    with pytest.raises(OSError, match="No space left"):
+        atomic.atomic_write_files({tmp_path / "w.bin": b"new weights", tmp_path / "c.json": b"new config"})
+    monkeypatch.undo()
+    assert (tmp_path / "w.bin").read_bytes() == b"old weights" and (tmp_path / "c.json").read_bytes() == b"old config"
+    assert sorted(os.listdir(tmp_path)) == ["c.json", "w.bin"]  # both temporary files removed
+    atomic.atomic_write_files({tmp_path / "w.bin": b"new weights", tmp_path / "c.json": b"new config"})
+    assert (tmp_path / "w.bin").read_bytes() == b"new weights" and (tmp_path / "c.json").read_bytes() == b"new config"
+
+
 def test_atomic_write_keeps_no_partial_file_under_final_name(tmp_path):
     target = tmp_path / "new.jsonl"
     with atomic_write(target) as fh:
