@@ -23,6 +23,13 @@ from simplex_training.hookspecs import hookimpl
 from simplex_training.model.module import Module, normal_init
 
 
+def _check_span(offset: int, length: int, context_length: int, name: str) -> None:
+    """Positions ``offset .. offset + length - 1`` must lie in the table (a clear error, not a broadcast one)."""
+    if offset < 0 or offset + length > context_length:
+        raise ValueError(f"{name}: positions {offset}..{offset + length - 1} are outside the table of "
+                         f"{context_length} positions (context length)")
+
+
 class SinusoidalPositions(Module):
     name = "sinusoidal_positions"
 
@@ -36,6 +43,7 @@ class SinusoidalPositions(Module):
         self.table = table.astype(dtype)
 
     def __call__(self, x: Tensor, offset: int = 0) -> Tensor:  # x (B, T, C)
+        _check_span(offset, x.shape[1], len(self.table), self.name)
         return x + Tensor(self.table[offset : offset + x.shape[1]])
 
     @classmethod
@@ -53,6 +61,7 @@ class LearnedPositions(Module):
         self.weight = Parameter(normal_init(rng, (context_length, dim), 0.02, dtype))
 
     def __call__(self, x: Tensor, offset: int = 0) -> Tensor:
+        _check_span(offset, x.shape[1], self.weight.shape[0], self.name)
         return x + self.weight[offset : offset + x.shape[1]]
 
     @classmethod

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from simplex_training.engine import Tensor
 from simplex_training.engine.gradcheck import gradcheck
@@ -47,3 +48,11 @@ def test_alibi_slopes_and_bias_shape():
     bias = al.bias(5, 5)
     assert bias.shape == (8, 5, 5)
     assert bias[0, 4, 4] == 0 and np.isclose(bias[0, 4, 0], -4 * al.slopes[0])
+
+
+@pytest.mark.parametrize("name", ["sinusoidal_positions", "learned_positions"])
+def test_positions_past_the_table_are_a_clear_error(name):
+    layer = L[name](4, 2)
+    assert layer(Tensor(np.zeros((1, 2, 2), np.float32)), offset=2).shape == (1, 2, 2)
+    with pytest.raises(ValueError, match=r"positions 3\.\.4 are outside the table of 4 positions"):
+        layer(Tensor(np.zeros((1, 2, 2), np.float32)), offset=3)
