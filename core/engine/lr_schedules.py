@@ -3,6 +3,7 @@
 All three share the signature ``(lr, total_steps=0, warmup_steps=0, min_lr=0.0)``:
 ``ConstantSchedule`` (ignores total_steps/min_lr), ``LinearSchedule``, ``CosineSchedule``.
 ``make_schedule(name, **kwargs)`` builds one by its ``name`` ("constant", "linear", "cosine").
+``cls.example()`` gives a small valid instance (for the schedule contract checks).
 
 Warmup: lr * (step + 1) / warmup_steps for step < warmup_steps (so step warmup_steps - 1 reaches
 lr). Decay: progress = (step - warmup_steps) / (total_steps - warmup_steps) clipped to [0, 1];
@@ -30,6 +31,11 @@ class Schedule(abc.ABC):
         self.total_steps = int(total_steps)
         self.warmup_steps = int(warmup_steps)
         self.min_lr = float(min_lr)
+
+    @classmethod
+    def example(cls) -> Schedule:
+        """A small valid instance (lr 1e-3, 100 warmup steps of 1000, floor 1e-5), for contract tests."""
+        return cls(1e-3, total_steps=1000, warmup_steps=100, min_lr=1e-5)
 
     def _warmup(self, step: int) -> float | None:
         if step < self.warmup_steps:
