@@ -19,15 +19,25 @@ class Module:
     training: bool = True
 
     def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
-        for name, value in vars(self).items():
+        """Every Parameter reachable from this module's attributes, directly or in child modules, lists,
+        tuples and dicts (``blocks.0.attn_q.weight``, ``weights.attn_q``), each once, first path wins."""
+        seen: set[int] = set()
+        for name, p in self._walk(vars(self), prefix):
+            if id(p) not in seen:
+                seen.add(id(p))
+                yield name, p
+
+    @staticmethod
+    def _walk(items: dict, prefix: str) -> Iterator[tuple[str, Parameter]]:
+        for name, value in items.items():
             if isinstance(value, Parameter):
-                yield prefix + name, value
+                yield f"{prefix}{name}", value
             elif isinstance(value, Module):
                 yield from value.named_parameters(f"{prefix}{name}.")
             elif isinstance(value, (list, tuple)):
-                for i, item in enumerate(value):
-                    if isinstance(item, Module):
-                        yield from item.named_parameters(f"{prefix}{name}.{i}.")
+                yield from Module._walk(dict(enumerate(value)), f"{prefix}{name}.")
+            elif isinstance(value, dict):
+                yield from Module._walk(value, f"{prefix}{name}.")
 
     def parameters(self) -> list[Parameter]:
         return [p for _, p in self.named_parameters()]
@@ -35,12 +45,10 @@ class Module:
     def modules(self) -> Iterator[Module]:
         yield self
         for value in vars(self).values():
-            if isinstance(value, Module):
-                yield from value.modules()
-            elif isinstance(value, (list, tuple)):
-                for item in value:
-                    if isinstance(item, Module):
-                        yield from item.modules()
+            items = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else [value]
+            for item in items:
+                if isinstance(item, Module):
+                    yield from item.modules()
 
     def train(self, mode: bool = True) -> Module:
         for m in self.modules():
