@@ -164,6 +164,10 @@ class Dual:
         v = math.exp(self.val)
         return self._chain(v, v)
 
+    def expm1(self) -> Dual:
+        """``exp(x) - 1``, accurate for small x (where ``1 - exp(-x)`` loses its digits)."""
+        return self._chain(math.expm1(self.val), math.exp(self.val))
+
     def log(self) -> Dual:
         return self._chain(math.log(self.val), 1.0 / self.val)
 
@@ -229,6 +233,7 @@ def _lift(name: str, fn):  # type: ignore[no-untyped-def]
 
 
 exp = _lift("exp", math.exp)
+expm1 = _lift("expm1", math.expm1)
 log = _lift("log", math.log)
 sqrt = _lift("sqrt", math.sqrt)
 sin = _lift("sin", math.sin)

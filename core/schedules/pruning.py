@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from simplex_training.dual.scalar import Dual, exp
+from simplex_training.dual.scalar import Dual, expm1
 from simplex_training.dual.tensor import DualTensor
 from simplex_training.schedules.base import DualOrFloat, LearnableSchedule, ParamSpec
 
@@ -57,7 +57,7 @@ class LearnablePruning(LearnableSchedule):
 
     def formula(self, t: float, p: Mapping[str, DualOrFloat]) -> DualOrFloat:
         s0 = self.initial_sparsity
-        return s0 + (p["final_sparsity"] - s0) * (1.0 - exp(-(p["pruning_rate"] * t)))
+        return s0 + (p["final_sparsity"] - s0) * (-expm1(-(p["pruning_rate"] * t)))
 
     def target_sparsity(self, step: float) -> float:
         return self.value(step)

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from simplex_training.dual.scalar import exp
+from simplex_training.dual.scalar import expm1
 from simplex_training.engine.tensor import Tensor, accumulate, make_output
 from simplex_training.schedules.base import DualOrFloat, LearnableSchedule, ParamSpec
 
@@ -62,7 +62,7 @@ class LearnableQuantization(LearnableSchedule):
 
     def formula(self, t: float, p: Mapping[str, DualOrFloat]) -> DualOrFloat:
         b0 = self.initial_bits
-        return b0 - (b0 - p["final_bits"]) * (1.0 - exp(-(p["quant_rate"] * t)))
+        return b0 - (b0 - p["final_bits"]) * (-expm1(-(p["quant_rate"] * t)))
 
     def bits(self, step: float) -> float:
         return self.value(step)

@@ -33,6 +33,8 @@ CASES = [  # (name, dual function, analytic derivative, point)
     ("pow_dual", lambda x: x**x, lambda x: x**x * (math.log(x) + 1), 1.3),
     ("rpow", lambda x: 2.0**x, lambda x: 2.0**x * math.log(2.0), 0.9),
     ("exp", lambda x: ds.exp(x), math.exp, 0.5),
+    ("expm1", lambda x: ds.expm1(x), math.exp, 0.5),
+    ("expm1_tiny", lambda x: ds.expm1(x), math.exp, 1e-12),
     ("log", lambda x: ds.log(x), lambda x: 1 / x, 2.0),
     ("sqrt", lambda x: ds.sqrt(x), lambda x: 0.5 / math.sqrt(x), 2.0),
     ("sin", lambda x: ds.sin(x), math.cos, 0.8),
@@ -89,3 +91,8 @@ def test_constant_has_zero_derivative_and_comparisons_use_values():
 
 def test_derivative_helper():
     assert derivative(lambda x: x * ds.exp(x), 1.0) == pytest.approx(2 * math.e)
+
+
+def test_expm1_keeps_the_digits_of_small_arguments():
+    assert ds.expm1(Dual(1e-12, 1.0)).val == pytest.approx(1e-12, rel=1e-15, abs=0)
+    assert ds.expm1(1e-12) == math.expm1(1e-12) and 1.0 - math.exp(-1e-12) != pytest.approx(1e-12, rel=1e-6, abs=0)
