@@ -25,8 +25,9 @@ class Schedule(abc.ABC):
 
     def __init__(self, lr: float, total_steps: int = 0, warmup_steps: int = 0,
                  min_lr: float = 0.0) -> None:
-        if lr < 0 or min_lr < 0 or warmup_steps < 0 or total_steps < 0:
-            raise ValueError("lr, min_lr, warmup_steps and total_steps must be >= 0")
+        if not all(math.isfinite(v) and v >= 0 for v in (lr, min_lr, warmup_steps, total_steps)):
+            raise ValueError(f"lr, min_lr, warmup_steps and total_steps must be finite and >= 0, got lr={lr}, "
+                             f"min_lr={min_lr}, warmup_steps={warmup_steps}, total_steps={total_steps}")
         self.lr = float(lr)
         self.total_steps = int(total_steps)
         self.warmup_steps = int(warmup_steps)

@@ -151,3 +151,6 @@ def test_schedules_warmup_and_endpoints() -> None:
     assert make_schedule("cosine", 1.0, total_steps=4).name == "cosine"
     with pytest.raises(ValueError):
         make_schedule("step", 1.0)
+    for bad in ({"lr": float("nan")}, {"lr": -1.0}, {"lr": 1.0, "min_lr": float("inf")}, {"lr": 1.0, "total_steps": -1}):
+        with pytest.raises(ValueError, match="must be finite and >= 0"):
+            CosineSchedule(**bad)
