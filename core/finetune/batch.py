@@ -17,16 +17,25 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 
-def run_one(specialist_id: str, out_dir: str, kwargs: dict[str, Any]) -> dict[str, Any]:
-    """Train one specialist; never raises: returns ``{"id", "status", ...}``."""
+def run_one(specialist_id: str, out_dir: str, kwargs: dict[str, Any], marker: str | None = None) -> dict[str, Any]:
+    """Train one specialist; never raises: returns ``{"id", "status", ...}``. ``marker``: a file
+    ``train_all`` made in ``out_dir``; a worker that cannot see it is on a machine without that
+    directory, and trains nothing (its results would be lost on that machine)."""
     from simplex_training.finetune.pipeline import train_specialist
 
     start = time.perf_counter()
+    if marker is not None and not (Path(out_dir) / marker).is_file():
+        import socket
+
+        return {"id": specialist_id, "status": "failed", "seconds": 0.0,
+                "error": f"the output directory {out_dir} is not visible on worker {socket.gethostname()}: "
+                         "every worker must see it at the same path (a shared file system)"}
     try:
         res = train_specialist(specialist_id, out_dir=out_dir, **kwargs)
     except BaseException as exc:  # noqa: BLE001 - a worker reports every failure, KeyboardInterrupt included
@@ -141,13 +150,18 @@ def train_all(ids: Sequence[str], parallel: int = 1, out_dir: str | Path = "runs
         from simplex_training.executor import Job, make_executor
 
         runner = make_executor(get_host().registry("executors"), executor, executor_options)
-        jobs = [Job(sid, run_one, (sid, str(out), kwargs)) for sid in todo]
-        for sid, res in runner.run(jobs, parallel):
-            if isinstance(res, BaseException):  # a job the executor lost: its worker died, or it could not start
-                res = {"id": sid, "status": "failed", "error": f"{type(res).__name__}: {res}"}
-            results[sid] = res
-            if on_result:
-                on_result(res)
+        marker = out / f".train-all-{uuid.uuid4().hex[:12]}"
+        marker.touch()
+        try:
+            jobs = [Job(sid, run_one, (sid, str(out.resolve()), kwargs, marker.name)) for sid in todo]
+            for sid, res in runner.run(jobs, parallel):
+                if isinstance(res, BaseException):  # a job the executor lost: its worker died, or it could not start
+                    res = {"id": sid, "status": "failed", "error": f"{type(res).__name__}: {res}"}
+                results[sid] = res
+                if on_result:
+                    on_result(res)
+        finally:
+            marker.unlink(missing_ok=True)
         missing = [sid for sid in todo if sid not in results]
         if missing:
             raise RuntimeError(f"executor '{executor}' returned no result for {', '.join(missing)}")

@@ -67,3 +67,18 @@ def test_train_all_runs_on_the_chosen_executor_and_records_a_lost_job(tiny_base,
     assert doc["failed"] == ["spam_detection"] and [r["id"] for r in doc["rows"]][0] == "sentiment_analysis"
     lost = next(r for r in doc["rows"] if r["id"] == "spam_detection")
     assert lost["error"] == "RuntimeError: worker lost"
+
+
+def test_a_worker_that_cannot_see_the_output_directory_trains_nothing(tmp_path):
+    from simplex_training.finetune.batch import run_one
+
+    res = run_one("sentiment_analysis", str(tmp_path), {}, marker=".train-all-elsewhere")
+    assert res["status"] == "failed" and "not visible on worker" in res["error"] and "shared file system" in res["error"]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_train_all_leaves_no_marker_behind(tiny_base, tmp_path, register_plugin):
+    register_plugin(_Plugin(), "test.backwards")
+    train_all(["sentiment_analysis"], out_dir=tmp_path, base=tiny_base, steps=2, config_overrides=SMALL,
+              executor="backwards")
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".train-all-")]
