@@ -52,7 +52,6 @@ class; a third-party plugin's tests call them the same way::
 from __future__ import annotations
 
 import copy
-import inspect
 import json
 import math
 import numbers
@@ -61,6 +60,7 @@ from typing import Any, NoReturn
 
 import numpy as np
 
+from simplex_training.gates.contract import has_default_constructor
 from simplex_training.schedules.base import LearnableSchedule
 
 __all__ = ["STEPS", "FD_STEPS", "has_default_constructor", "make_example", "is_learnable",
@@ -82,13 +82,6 @@ NOISE_SAMPLES = 12  # values used to estimate the rounding noise of value(step) 
 NOISE_FACTOR = 10.0  # the central difference may be off by this many noise levels over h
 BOUND_RTOL = 1e-12  # a parameter may exceed its bound by this (relative): from_u(to_u(bound)) rounding
 N_RANDOM_POINTS = 2  # random points inside the box for the derivative check, besides the example's u
-
-
-def has_default_constructor(cls: type) -> bool:
-    """True when ``cls()`` needs no arguments."""
-    params = list(inspect.signature(cls.__init__).parameters.values())[1:]
-    return all(p.default is not inspect.Parameter.empty
-               or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params)
 
 
 def _label(obj: Any) -> str:
