@@ -70,12 +70,15 @@ class AnnealingTemperature:
         return self.stagnation > patience
 
     def state_dict(self) -> dict[str, Any]:
-        return {"schedule": self.schedule.state_dict(), "best": self.best,
+        """Plain JSON: ``best`` is None until an energy has been observed (JSON has no infinity)."""
+        return {"schedule": self.schedule.state_dict(), "best": self.best if math.isfinite(self.best) else None,
                 "stagnation": self.stagnation, "step": self.step}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.schedule = LearnableSchedule.from_state_dict(state["schedule"])
-        self.best, self.stagnation, self.step = float(state["best"]), int(state["stagnation"]), int(state["step"])
+        best = state["best"]
+        self.best = math.inf if best is None else float(best)
+        self.stagnation, self.step = int(state["stagnation"]), int(state["step"])
 
     def __repr__(self) -> str:
         return f"AnnealingTemperature(step={self.step}, stagnation={self.stagnation}, {self.schedule!r})"

@@ -54,3 +54,13 @@ def test_state_dict_round_trip():
     b.load_state_dict(a.state_dict())
     assert (b.step, b.stagnation, b.best) == (4, 2, 2.0)
     assert b() == pytest.approx(a())
+
+
+def test_a_fresh_state_is_plain_json():
+    import json
+
+    fresh = AnnealingTemperature().state_dict()
+    text = json.dumps(fresh, allow_nan=False)  # raises on Infinity / NaN
+    b = AnnealingTemperature()
+    b.load_state_dict(json.loads(text))
+    assert b.best == float("inf") and fresh["best"] is None
