@@ -59,7 +59,8 @@ class GroupedQueryAttention(Module):
         self.attn_q = Linear(dim, dim, rng=rng, std=0.02, weight=w.get("attn_q"), dtype=dtype)
         self.attn_k = Linear(dim, kv_dim, rng=rng, std=0.02, weight=w.get("attn_k"), dtype=dtype)
         self.attn_v = Linear(dim, kv_dim, rng=rng, std=0.02, weight=w.get("attn_v"), dtype=dtype)
-        self.attn_output = Linear(dim, dim, rng=rng, std=out_std or 0.02, weight=w.get("attn_output"), dtype=dtype)
+        self.attn_output = Linear(dim, dim, rng=rng, std=0.02 if out_std is None else out_std,
+                                  weight=w.get("attn_output"), dtype=dtype)
         if positions == "rotary":
             self.pos = Rotary(self.head_dim, rope_base)
         elif positions == "alibi":

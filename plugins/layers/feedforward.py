@@ -20,7 +20,8 @@ class SwiGLU(Module):
         w = weights or {}
         self.ffn_gate = Linear(dim, hidden, rng=rng, std=0.02, weight=w.get("ffn_gate"), dtype=dtype)
         self.ffn_up = Linear(dim, hidden, rng=rng, std=0.02, weight=w.get("ffn_up"), dtype=dtype)
-        self.ffn_down = Linear(hidden, dim, rng=rng, std=out_std or 0.02, weight=w.get("ffn_down"), dtype=dtype)
+        self.ffn_down = Linear(hidden, dim, rng=rng, std=0.02 if out_std is None else out_std,
+                               weight=w.get("ffn_down"), dtype=dtype)
 
     def __call__(self, x: Tensor) -> Tensor:
         return self.ffn_down(F.swiglu(self.ffn_gate(x), self.ffn_up(x)))  # (B, T, C)
