@@ -73,7 +73,10 @@ def make_executor(registry: Mapping[str, Any], name: str, options: Mapping[str, 
     if unknown and not takes_any:
         raise SimplexError(f"executor '{name}' has no option {unknown[0]!r} "
                            f"(its options: {', '.join(known) if known else 'none'})")
-    return cls(**options)
+    try:
+        return cls(**options)
+    except (TypeError, ValueError) as exc:  # a value it cannot use, e.g. threads=abc
+        raise SimplexError(f"executor '{name}': {exc}") from exc
 
 
 def parse_options(pairs: Sequence[str]) -> dict[str, str]:

@@ -45,6 +45,10 @@ def test_an_executor_is_made_by_name_and_its_options_are_checked(register_plugin
     assert make_executor(executors, "backwards", {"lose": "x"}).lose == "x"
     with pytest.raises(SimplexError, match=r"executor 'backwards' has no option 'adress' \(its options: lose\)"):
         make_executor(executors, "backwards", {"adress": "x"})
+    with pytest.raises(SimplexError, match=r"executor 'local': invalid literal for int\(\) with base 10: 'abc'"):
+        make_executor(executors, "local", {"threads": "abc"})
+    with pytest.raises(SimplexError, match=r"executor 'local': threads must be >= 1"):
+        make_executor(executors, "local", {"threads": "0"})
     with pytest.raises(UnknownNameError, match="backwards"):
         make_executor(executors, "backward")
 
