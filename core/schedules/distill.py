@@ -21,6 +21,8 @@ student model.
 
 from __future__ import annotations
 
+import math
+
 from collections.abc import Mapping
 from typing import Any
 
@@ -57,6 +59,8 @@ class LearnableDistillation(LearnableSchedule):
     def __init__(self, bounds: Mapping[str, tuple[float, float]] | None = None, min_temp: float = 1.0,
                  **values: float) -> None:
         super().__init__(bounds, **values)
+        if not (math.isfinite(min_temp) and min_temp > 0):
+            raise ValueError(f"min_temp must be finite and > 0, got {min_temp}")
         self.min_temp = float(min_temp)
 
     def formula(self, t: float, p: Mapping[str, DualOrFloat]) -> DualOrFloat:

@@ -22,6 +22,8 @@ fake-quant as an engine op whose backward is the STE.
 
 from __future__ import annotations
 
+import math
+
 from collections.abc import Mapping
 from typing import Any
 
@@ -58,6 +60,8 @@ class LearnableQuantization(LearnableSchedule):
     def __init__(self, bounds: Mapping[str, tuple[float, float]] | None = None, initial_bits: float = 16.0,
                  **values: float) -> None:
         super().__init__(bounds, **values)
+        if not (math.isfinite(initial_bits) and initial_bits > 0):
+            raise ValueError(f"initial_bits must be finite and > 0, got {initial_bits}")
         self.initial_bits = float(initial_bits)
 
     def formula(self, t: float, p: Mapping[str, DualOrFloat]) -> DualOrFloat:

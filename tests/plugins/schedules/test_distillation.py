@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from simplex_training.plugins.schedules.distillation import plugin
 from simplex_training.schedules.distill import LearnableDistillation
 
@@ -27,3 +29,9 @@ def test_registered_class_is_a_learnable_schedule_with_a_json_state(simplex_host
     other = LearnableDistillation()
     other.load_state_dict(json.loads(json.dumps(sched.state_dict())))
     assert [other(t) for t in (0, 100, 10000)] == values
+
+
+def test_min_temp_must_be_finite_and_positive():
+    for bad in (float("nan"), 0.0, float("inf")):
+        with pytest.raises(ValueError, match="min_temp must be finite and > 0"):
+            LearnableDistillation(min_temp=bad)

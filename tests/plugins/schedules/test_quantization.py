@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from simplex_training.plugins.schedules.quantization import plugin
 from simplex_training.schedules.quantization import LearnableQuantization
 
@@ -27,3 +29,9 @@ def test_registered_class_is_a_learnable_schedule_with_a_json_state(simplex_host
     other = LearnableQuantization()
     other.load_state_dict(json.loads(json.dumps(sched.state_dict())))
     assert [other(t) for t in (0, 100, 10000)] == values
+
+
+def test_initial_bits_must_be_finite_and_positive():
+    for bad in (float("nan"), -1.0, float("inf")):
+        with pytest.raises(ValueError, match="initial_bits must be finite and > 0"):
+            LearnableQuantization(initial_bits=bad)
