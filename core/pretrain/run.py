@@ -253,19 +253,20 @@ def _encode_items(tok, items: list[tuple[str, str | None]]) -> tuple[np.ndarray,
     from simplex_training.tokenizer.chat import encode_example
 
     ids: list[int] = []
-    starts, answer = [], []
+    starts, prompts = [], []  # prompts: (start, end) of each lesson's prompt tokens
     for text, resp in items:
         starts.append(len(ids))
         if resp is None:
-            doc = tok.encode(text, add_bos=True) + [tok.eos_id]
-            ids.extend(doc)
-            answer.extend([1] * len(doc))
+            ids.extend(tok.encode(text, add_bos=True))
+            ids.append(tok.eos_id)
         else:
             ex = encode_example(tok, text, resp)
+            prompts.append((len(ids), len(ids) + ex.prompt_len))
             ids.extend(ex.ids)
-            answer.extend([0] * ex.prompt_len + [1] * (len(ex.ids) - ex.prompt_len))
-    return (np.asarray(ids, dtype=np.uint16), np.asarray(starts, dtype=np.int64),
-            np.asarray(answer, dtype=np.uint8))
+    answer = np.ones(len(ids), dtype=np.uint8)
+    for start, end in prompts:
+        answer[start:end] = 0
+    return np.asarray(ids, dtype=np.uint16), np.asarray(starts, dtype=np.int64), answer
 
 
 def build_reading_tokens(cfg: PretrainConfig, tok, work: Path, log: Callable[[str], None],  # noqa: ANN001, ANN201
@@ -309,9 +310,9 @@ def batch_from_starts(tokens: np.ndarray, starts: np.ndarray, seed: int, step: i
     valid = starts[starts < tokens.size - seq - 1]
     chosen = valid[np.random.default_rng([seed, 1, step]).integers(0, valid.size, batch)]
     win = np.stack([tokens[s : s + seq + 1] for s in chosen]).astype(np.int64)
-    x, y = win[:, :-1], win[:, 1:].copy()
+    x, y = win[:, :-1], win[:, 1:]
     if answer is not None:
-        y[np.stack([answer[s + 1 : s + seq + 1] for s in chosen]) == 0] = -100
+        y = np.where(np.stack([answer[s + 1 : s + seq + 1] for s in chosen]) == 0, -100, y)
     return x, y
 
 
