@@ -43,6 +43,10 @@ class TorchLlama(nn.Module):
         return torch.stack((x1 * c - x2 * s, x1 * s + x2 * c), dim=-1).flatten(-2)
 
     def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        return self.hidden(ids) @ self.emb.weight.T
+
+    def hidden(self, ids: torch.Tensor) -> torch.Tensor:
+        """Final normalised hidden states (B, T, dim); logits are these times the tied embeddings."""
         B, T = ids.shape
         x = self.emb(ids)
         for b in self.blocks:
@@ -54,7 +58,7 @@ class TorchLlama(nn.Module):
             x = x + b.o(y.transpose(1, 2).reshape(B, T, -1))
             h2 = b.n2(x)
             x = x + b.dn(F.silu(b.g(h2)) * b.u(h2))
-        return self.norm(x) @ self.emb.weight.T
+        return self.norm(x)
 
 
 class TorchLoRA(nn.Module):

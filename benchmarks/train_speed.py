@@ -8,6 +8,11 @@ batch 8, float32. Two modes:
 * full: every parameter trained with AdamW;
 * lora: the base frozen, LoRA r=16 alpha=32 on q and v trained (only A and B get gradients).
 
+``--scored F`` scores only the last fraction F of each sequence's positions (a fine-tuning batch
+scores the response, not the prompt); both engines then project only those positions onto the
+vocabulary (ours inside ``LlamaModel.loss``, torch by slicing its hidden states), so the
+comparison stays like for like.
+
 For each it reports the median step time and tokens/s for both engines and the ratio ours/torch
 (torch step time / our step time: > 1 means we are faster), and our achieved GFLOP/s (model
 FLOPs / step time) as a fraction of a plain numpy float32 matmul measured in the same run on the
@@ -55,14 +60,19 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
-def model_flops(cfg, B: int, T: int, mode: str, lora_r: int = 16) -> float:  # noqa: ANN001
+def scored_positions(T: int, scored: float) -> int:
+    """How many of a sequence's T positions are scored (the last ones), at least one."""
+    return max(1, min(T, round(scored * T)))
+
+
+def model_flops(cfg, B: int, T: int, mode: str, lora_r: int = 16, scored: float = 1.0) -> float:  # noqa: ANN001
     """Matmul FLOPs of one training step (forward 2mnk; backward dX and, when trained, dW)."""
     kv = cfg.n_kv_heads * cfg.head_dim
     per_layer = cfg.dim * cfg.dim * 2 + cfg.dim * kv * 2 + 3 * cfg.dim * cfg.ffn_dim  # q,o + k,v + ffn
-    mats = cfg.n_layers * per_layer + cfg.vocab_size * cfg.dim  # + tied output
     tokens = B * T
+    head = 2 * B * scored_positions(T, scored) * cfg.vocab_size * cfg.dim  # tied output, scored rows only
     attn = cfg.n_layers * 2 * 2 * B * cfg.n_heads * T * T * cfg.head_dim  # QK^T and PV
-    fwd = 2 * tokens * mats + attn
+    fwd = 2 * tokens * cfg.n_layers * per_layer + head + attn
     if mode == "full":
         return 3 * fwd  # forward + dX + dW
     lora = cfg.n_layers * 2 * 2 * tokens * (cfg.dim * lora_r + lora_r * cfg.dim)
@@ -72,7 +82,7 @@ def model_flops(cfg, B: int, T: int, mode: str, lora_r: int = 16) -> float:  # n
 class Ours:
     name = "ours"
 
-    def __init__(self, cfg, B: int, T: int, mode: str) -> None:  # noqa: ANN001
+    def __init__(self, cfg, B: int, T: int, mode: str, scored: float = 1.0) -> None:  # noqa: ANN001
         import numpy as np
 
         from simplex_training.engine.optim import AdamW
@@ -88,9 +98,11 @@ class Ours:
             params = self.model.parameters()
         self.opt = AdamW(params, lr=1e-4)
         self.ids = np.random.default_rng(0).integers(0, cfg.vocab_size, (B, T + 1))
+        self.targets = self.ids[:, 1:].copy()
+        self.targets[:, : T - scored_positions(T, scored)] = -100
 
     def step(self) -> None:
-        loss = self.model.loss(self.ids[:, :-1], self.ids[:, 1:])
+        loss = self.model.loss(self.ids[:, :-1], self.targets)
         self.opt.zero_grad()
         loss.backward()
         self.opt.step()
@@ -99,7 +111,7 @@ class Ours:
 class Torch:
     name = "torch"
 
-    def __init__(self, cfg, B: int, T: int, mode: str) -> None:  # noqa: ANN001
+    def __init__(self, cfg, B: int, T: int, mode: str, scored: float = 1.0) -> None:  # noqa: ANN001
         import torch
         from torch_reference import TorchLlama, TorchLoRA
 
@@ -113,11 +125,13 @@ class Torch:
         self.m, self.V = m, cfg.vocab_size
         self.opt = torch.optim.AdamW([p for p in m.parameters() if p.requires_grad], lr=1e-4)
         self.ids = torch.randint(0, cfg.vocab_size, (B, T + 1))
+        self.k = scored_positions(T, scored)
         self.F = torch.nn.functional
 
     def step(self) -> None:
-        logits = self.m(self.ids[:, :-1])
-        loss = self.F.cross_entropy(logits.reshape(-1, self.V), self.ids[:, 1:].reshape(-1))
+        h = self.m.hidden(self.ids[:, :-1])[:, -self.k :]
+        logits = h @ self.m.emb.weight.T
+        loss = self.F.cross_entropy(logits.reshape(-1, self.V), self.ids[:, -self.k :].reshape(-1))
         self.opt.zero_grad(set_to_none=True)
         loss.backward()
         self.opt.step()
@@ -164,6 +178,8 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--seq", type=int, default=256)
     ap.add_argument("--modes", default="full,lora")
+    ap.add_argument("--scored", type=float, default=1.0,
+                    help="fraction of each sequence's positions scored (the last ones), as a fine-tuning response")
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
     threads = 1 if args.cpu_time else args.threads
@@ -181,13 +197,13 @@ def main() -> None:
         "machine": {"cpu": cpu_model(), "cores": os.cpu_count(), "threads": threads,
                     "loadavg_start": list(os.getloadavg()), "python": platform.python_version(),
                     "torch": torch.__version__},
-        "clock": clock, "config": cfg.to_dict(), "batch": B, "seq": T, "steps": args.steps,
+        "clock": clock, "config": cfg.to_dict(), "batch": B, "seq": T, "scored": args.scored, "steps": args.steps,
         "repeat": args.repeat, "modes": {}}
     print(f"{cpu_model()}, {os.cpu_count()} cores, {threads} thread(s), clock={clock}, "
           f"load average {os.getloadavg()[0]:.1f}")
     mms: list[float] = []
     for mode in args.modes.split(","):
-        engines = [Ours(cfg, B, T, mode), Torch(cfg, B, T, mode)]
+        engines = [Ours(cfg, B, T, mode, args.scored), Torch(cfg, B, T, mode, args.scored)]
         for e in engines:
             for _ in range(args.warmup):
                 e.step()
@@ -206,7 +222,7 @@ def main() -> None:
         med = {name: {k: statistics.median(v) for k, v in t.items()} for name, t in times.items()}
         ours, theirs = med["ours"][clock], med["torch"][clock]
         mm = statistics.median(mms)
-        gflops = model_flops(cfg, B, T, mode) / ours / 1e9
+        gflops = model_flops(cfg, B, T, mode, scored=args.scored) / ours / 1e9
         row = {"ours_s": round(ours, 4), "torch_s": round(theirs, 4),
                "ours_tok_s": round(B * T / ours, 1), "torch_tok_s": round(B * T / theirs, 1),
                "ours_over_torch": round(theirs / ours, 3), "ours_over_torch_per_round": round_ratios,

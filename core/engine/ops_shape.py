@@ -69,13 +69,19 @@ def _unwrap(index: Any) -> Any:
     return index
 
 
+def _distinct_rows(index: Any) -> bool:
+    """A 1-D integer array of strictly increasing indices (no index twice: plain assignment suffices)."""
+    return (isinstance(index, np.ndarray) and index.ndim == 1 and index.dtype.kind in "iu"
+            and (index.size == 0 or index[0] >= 0) and bool(np.all(index[1:] > index[:-1])))
+
+
 def getitem(x: Tensor, index: Any) -> Tensor:
     index = _unwrap(index)
-    basic = _is_basic(index)
+    assign = _is_basic(index) or _distinct_rows(index)
 
     def _backward(g: np.ndarray) -> None:
         gx = np.zeros(x.shape, dtype=x.dtype)
-        if basic:
+        if assign:
             gx[index] = g
         else:
             np.add.at(gx, index, g)

@@ -68,7 +68,7 @@ def generate(model: LlamaModel, prompts: Sequence[Sequence[int]], max_new_tokens
                     caches = [KVCache.empty(len(idx), cfg.n_kv_heads, length + n_new, cfg.head_dim,
                                             model.tok_embeddings.weight.dtype) for _ in range(cfg.n_layers)]
                     ids = np.array([prompts[i] for i in idx])
-                    logits = model(ids, 0, caches).data[:, -1]
+                    logits = model(ids, 0, caches, last_only=True).data[:, -1]
                     done = np.zeros(len(idx), dtype=bool)
                     for step in range(n_new):
                         nxt = sample_next(logits, rng, temperature, top_k, top_p)

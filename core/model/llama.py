@@ -108,8 +108,17 @@ class LlamaModel(Module):
 
     # -- forward -------------------------------------------------------------------------------
 
-    def __call__(self, ids: np.ndarray, start_pos: int = 0, caches: list | None = None) -> Tensor:
-        """Logits (B, T, V) for token ids (B, T) at positions start_pos.. (with KV caches when decoding)."""
+    def __call__(self, ids: np.ndarray, start_pos: int = 0, caches: list | None = None,
+                 last_only: bool = False) -> Tensor:
+        """Logits (B, T, V) for token ids (B, T) at positions start_pos.. (with KV caches when decoding).
+
+        ``last_only`` gives (B, 1, V), the last position's logits only (what decoding needs from a prompt).
+        """
+        h = self.hidden(ids, start_pos, caches)
+        return self.head(h[:, -1:] if last_only else h)
+
+    def hidden(self, ids: np.ndarray, start_pos: int = 0, caches: list | None = None) -> Tensor:
+        """The final normalised hidden states (B, T, C), the input of :meth:`head`."""
         ids = np.asarray(ids)
         if ids.ndim == 1:
             ids = ids[None]
@@ -120,13 +129,27 @@ class LlamaModel(Module):
         x = self.tok_embeddings(ids)  # (B, T, C)
         for i, block in enumerate(self.blocks):
             x = block(x, positions, caches[i] if caches is not None else None)
-        x = self.norm(x)
+        return self.norm(x)
+
+    def head(self, h: Tensor) -> Tensor:
+        """Logits (..., V) of hidden states (..., C): the output matrix, or the token embeddings when tied."""
         if self.output is None:
-            return F.linear(x, self.tok_embeddings.weight)  # (B, T, V), tied
-        return self.output(x)
+            return F.linear(h, self.tok_embeddings.weight)
+        return self.output(h)
 
     def loss(self, ids: np.ndarray, targets: np.ndarray, ignore_index: int = -100) -> Tensor:
-        """Mean next-token cross-entropy; ``targets`` (B, T) with ``ignore_index`` where unscored."""
-        logits = self(ids)
-        B, T, V = logits.shape
-        return F.cross_entropy(logits.reshape(B * T, V), np.asarray(targets).reshape(-1), ignore_index=ignore_index)
+        """Mean next-token cross-entropy; ``targets`` (B, T) with ``ignore_index`` where unscored.
+
+        Logits are computed at the scored positions only: a fine-tuning batch scores its responses,
+        and the vocabulary projection of every prompt position would be work thrown away.
+        """
+        h = self.hidden(ids)
+        B, T, C = h.shape
+        flat = np.asarray(targets).reshape(-1)
+        if flat.shape[0] != B * T:
+            raise ValueError(f"targets {np.shape(targets)} do not match ids {np.shape(ids)}")
+        rows = np.flatnonzero(flat != ignore_index)
+        h2 = h.reshape(B * T, C)
+        if rows.size < B * T:
+            h2, flat = h2[rows], flat[rows]
+        return F.cross_entropy(self.head(h2), flat, ignore_index=ignore_index)

@@ -49,6 +49,8 @@ CASES = {
     "T": (lambda a: a.T, [rand(3, 4)]),
     "getitem_slice": (lambda a: a[:, 1:3, ::2], [rand(2, 4, 5)]),
     "getitem_fancy_repeat": (lambda a: a[np.array([0, 2, 0, 0])], [rand(3, 4)]),
+    "getitem_rows_increasing": (lambda a: a[np.array([0, 2, 3])], [rand(5, 4)]),
+    "getitem_rows_negative": (lambda a: a[np.array([-1, 1, 4])], [rand(5, 4)]),
     "getitem_bool": (lambda a: a[np.array([True, False, True])], [rand(3, 2)]),
     "concat": (lambda a, b: F.concat([a, b], axis=1), [rand(2, 3, 2), rand(2, 1, 2)]),
     "stack": (lambda a, b: F.stack([a, b], axis=-1), [rand(2, 3), rand(2, 3)]),

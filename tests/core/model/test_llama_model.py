@@ -92,6 +92,43 @@ def test_training_reduces_loss_and_is_deterministic():
     assert l1 == l2 and all(np.array_equal(w1[k], w2[k]) for k in w1)
 
 
+@pytest.mark.parametrize("cfg", CFGS, ids=["gqa-untied", "mha-tied"])
+def test_loss_on_scored_positions_equals_loss_over_full_logits(cfg):
+    """The loss projects only scored positions; value and every gradient match the full projection."""
+    from simplex_training.engine import functional as F
+
+    ids = np.random.default_rng(2).integers(0, cfg.vocab_size, (3, 17))
+    targets = np.roll(ids, -1, axis=1)
+    targets[:, :9] = -100  # a prompt
+    targets[2, 12:] = -100  # padding
+    runs = []
+    for full in (True, False):
+        model = LlamaModel(cfg, seed=4, dtype=np.float64)
+        if full:
+            logits = model(ids)
+            loss = F.cross_entropy(logits.reshape(-1, cfg.vocab_size), targets.reshape(-1))
+        else:
+            loss = model.loss(ids, targets)
+        loss.backward()
+        runs.append((loss.item(), {n: p.grad.copy() for n, p in model.named_weights().items()}))
+    (full_loss, full_grads), (loss, grads) = runs
+    assert abs(full_loss - loss) < 1e-12
+    for name, g in full_grads.items():
+        assert np.abs(grads[name] - g).max() < 1e-12, name
+    with pytest.raises(ValueError, match="do not match"):
+        LlamaModel(cfg, seed=4).loss(ids, targets[:, :5])
+
+
+def test_last_only_logits_are_the_last_row_of_the_full_logits():
+    cfg = CFGS[1]
+    model = LlamaModel(cfg, seed=5)
+    ids = np.random.default_rng(3).integers(0, cfg.vocab_size, (2, 11))
+    with no_grad():
+        full, last = model(ids).data, model(ids, last_only=True).data
+    assert last.shape == (2, 1, cfg.vocab_size)
+    np.testing.assert_allclose(last[:, 0], full[:, -1], rtol=0, atol=1e-5)
+
+
 def test_frozen_base_gets_no_gradients():
     cfg = CFGS[0]
     model = LlamaModel(cfg, seed=1).freeze()
