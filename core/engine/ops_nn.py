@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from simplex_training.engine.kernels import dropout as _dropout_k
 from simplex_training.engine.kernels import embedding as _emb_k
 from simplex_training.engine.kernels import rmsnorm as _rms_k
 from simplex_training.engine.kernels import softmax_cross_entropy as _xent_k
@@ -153,22 +154,26 @@ def layer_norm(x: Tensor, weight: Tensor | None = None, bias: Tensor | None = No
 
 # ---------------------------------------------------------------------- dropout / swiglu
 def dropout(x: Tensor, p: float, rng: np.random.Generator, training: bool = True) -> Tensor:
-    """Inverted dropout; identity (the same tensor) when not training or p == 0."""
+    """Inverted dropout; identity (the same tensor) when not training or p == 0.
+
+    One number is drawn from ``rng`` per call: the seed of the mask (:mod:`..kernels.dropout`),
+    which the backward pass recomputes instead of storing.
+    """
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout probability must be in [0, 1], got {p}")
     if not training or p == 0.0:
         return x
     if p == 1.0:
-        scaled_mask = np.zeros(x.shape, dtype=x.dtype)
-    else:
-        keep = rng.random(x.shape, dtype=x.dtype) >= x.dtype.type(p)
-        scaled_mask = keep.astype(x.dtype)
-        scaled_mask *= x.dtype.type(1.0 / (1.0 - p))
+        def _backward_all(g: np.ndarray) -> None:
+            accumulate(x, np.zeros(x.shape, dtype=x.dtype), fresh=True)
+
+        return make_output(np.zeros(x.shape, dtype=x.dtype), (x,), _backward_all, "dropout")
+    seed = int(rng.integers(0, 2**63 - 1))
 
     def _backward(g: np.ndarray) -> None:
-        accumulate(x, g * scaled_mask, fresh=True)
+        accumulate(x, _dropout_k.dropout_apply(g, seed, p), fresh=True)
 
-    return make_output(x.data * scaled_mask, (x,), _backward, "dropout")
+    return make_output(_dropout_k.dropout_apply(x.data, seed, p), (x,), _backward, "dropout")
 
 
 def swiglu(gate: Tensor, up: Tensor) -> Tensor:

@@ -140,3 +140,13 @@ def embedding_ref_backward(ids: np.ndarray, dout: np.ndarray, vocab_size: int) -
     dweight = np.zeros((vocab_size, d.shape[1]), dtype=dout.dtype)
     np.add.at(dweight, flat, d)
     return dweight
+
+
+def dropout_ref_keep(n: int, seed: int, p: float) -> np.ndarray:
+    """Keep mask of :func:`..dropout.dropout_apply` for ``n`` elements: splitmix64 in numpy uint64."""
+    with np.errstate(over="ignore"):
+        z = np.uint64(seed) + np.arange(n, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z = z ^ (z >> np.uint64(31))
+    return (z >> np.uint64(32)) >= np.uint64(min(int(round(p * 2.0**32)), 2**32))

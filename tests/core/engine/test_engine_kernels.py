@@ -9,6 +9,7 @@ from simplex_training.engine import Parameter, Tensor, no_grad
 from simplex_training.engine import functional as F
 from simplex_training.engine.kernels import adamw as adamw_k
 from simplex_training.engine.kernels import attention as attn_k
+from simplex_training.engine.kernels import dropout as dropout_k
 from simplex_training.engine.kernels import embedding as emb_k
 from simplex_training.engine.kernels import reference as ref
 from simplex_training.engine.kernels import rmsnorm as rms_k
@@ -177,6 +178,31 @@ def test_dropout_mask_statistics_and_scaling() -> None:
     assert np.array_equal(F.dropout(x, 0.3, np.random.default_rng(0)).data, y.data)
     assert not np.array_equal(F.dropout(x, 0.3, np.random.default_rng(1)).data, y.data)
     assert np.all(F.dropout(x, 1.0, np.random.default_rng(0)).data == 0)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_dropout_kernel_vs_reference_any_thread_count(dtype: type) -> None:
+    from simplex_training.engine.kernels import parallel
+
+    x = rand(3, 50_000, dtype=dtype)  # several parallel ranges
+    keep = ref.dropout_ref_keep(x.size, 12345, 0.25).reshape(x.shape)
+    want = np.where(keep, x * dtype(1 / 0.75), 0)
+    got = dropout_k.dropout_apply(x, 12345, 0.25)
+    assert got.dtype == dtype
+    np.testing.assert_array_equal(got, want.astype(dtype))
+    saved = parallel._MAX
+    try:
+        parallel._MAX = 1
+        assert dropout_k.dropout_apply(x, 12345, 0.25).tobytes() == got.tobytes()
+    finally:
+        parallel._MAX = saved
+    assert abs(keep.mean() - 0.75) < 0.005
+    assert not np.array_equal(dropout_k.dropout_apply(x, 12346, 0.25), got)
+    # a transposed (non-contiguous) input is masked in its logical C order
+    np.testing.assert_array_equal(dropout_k.dropout_apply(x.T, 7, 0.5),
+                                  dropout_k.dropout_apply(np.ascontiguousarray(x.T), 7, 0.5))
+    with pytest.raises(ValueError, match="dropout probability"):
+        dropout_k.dropout_apply(x, 1, 1.0)
 
 
 def _training_run() -> list[np.ndarray]:
