@@ -117,6 +117,10 @@ def test_loss_on_scored_positions_equals_loss_over_full_logits(cfg):
         assert np.abs(grads[name] - g).max() < 1e-12, name
     with pytest.raises(ValueError, match="do not match"):
         LlamaModel(cfg, seed=4).loss(ids, targets[:, :5])
+    model = LlamaModel(cfg, seed=4)
+    nothing = model.loss(ids, np.full(ids.shape, -100))  # a batch with nothing scored
+    nothing.backward()
+    assert nothing.item() == 0.0 and not np.any(model.norm.weight.grad)
 
 
 def test_last_only_logits_are_the_last_row_of_the_full_logits():
