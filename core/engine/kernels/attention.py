@@ -7,11 +7,14 @@ KV cache), so with causal masking query row t may see keys j <= (Tk - Tq) + t.
 GQA without repeating K/V: since h = kv * G + g, q viewed as (B, Hkv, G*Tq, D) stacks the G query
 heads of one kv head as extra rows. Then
     S  = Qg K^T                  (B, Hkv, G*Tq, Tk)     numpy BLAS
-    P  = softmax(scale S, mask)  in place               numba, row ranges over the engine pool
+    P  = softmax(scale S, mask)  in place               numba
     O  = P V                     (B, Hkv, G*Tq, D) -> (B, Hq, Tq, D)
 and the backward pass, with dS = scale P (dP - rowsum(P dP)):
     dV = P^T dOg,   dP = dOg V^T,   dQ = dS K,   dK = dS^T Qg
 where the matmuls over the stacked rows sum the G query heads into their shared kv head.
+Each pass is one parallel loop over the B * Hkv (batch, kv head) pairs, each task doing all of its
+pair's products (single-threaded BLAS) and softmax rows: one wake-up of the engine's threads per
+pass instead of one per product.
 
 ``attention_forward(q, k, v, causal=True, scale=None) -> (out, probs)``
 ``attention_backward(dout, q, k, v, probs, causal, scale, need_q, need_k, need_v)
@@ -25,8 +28,7 @@ import math
 import numba
 import numpy as np
 
-from simplex_training.engine.kernels.bmm import bmm
-from simplex_training.engine.kernels.parallel import for_ranges
+from simplex_training.engine.kernels.parallel import blas_single, parallel_for
 
 from simplex_training.engine.kernels.fastexp import fexp
 from simplex_training.engine.kernels.rowops import row_dot, row_max, row_sum
@@ -71,9 +73,6 @@ def _masked_softmax_backward_kernel(dp: np.ndarray, p: np.ndarray, tq: int, offs
             drow[j] = 0.0
 
 
-_ROW_GRAIN = 256  # rows per parallel range at least
-
-
 def _dims(q: np.ndarray, k: np.ndarray, v: np.ndarray) -> tuple[int, int, int, int, int, int]:
     if q.ndim != 4 or k.ndim != 4 or v.ndim != 4:
         raise ValueError(f"attention expects 4-D (B, H, T, D) inputs, got {q.shape} {k.shape} "
@@ -94,13 +93,22 @@ def attention_forward(q: np.ndarray, k: np.ndarray, v: np.ndarray, causal: bool 
     """Output (B, Hq, Tq, D) and the attention probabilities (B, Hkv, G*Tq, Tk) for backward."""
     B, Hq, Hkv, Tq, Tk, D = _dims(q, k, v)
     G = Hq // Hkv
-    scale = 1.0 / math.sqrt(D) if scale is None else float(scale)
+    scale_arr = np.array([1.0 / math.sqrt(D) if scale is None else float(scale)], dtype=q.dtype)
     qg = np.ascontiguousarray(q).reshape(B, Hkv, G * Tq, D)
-    s = bmm(qg, k.swapaxes(-1, -2))  # (B, Hkv, G*Tq, Tk)
-    s2 = s.reshape(-1, Tk)
-    for_ranges(_masked_softmax_kernel, s2.shape[0], _ROW_GRAIN, s2, Tq, Tk - Tq,
-               np.array([scale], dtype=s.dtype), causal, np.empty(s2.shape[0], dtype=s.dtype))
-    out = bmm(s, v)  # (B, Hkv, G*Tq, D)
+    dtype = np.result_type(q.dtype, k.dtype)
+    s = np.empty((B, Hkv, G * Tq, Tk), dtype=dtype)
+    out = np.empty((B, Hkv, G * Tq, D), dtype=dtype)
+    inv = np.empty((B, Hkv, G * Tq), dtype=dtype)
+
+    def run(i: int) -> None:  # one (batch, kv head): scores, softmax, weighted values
+        b, h = divmod(i, Hkv)
+        si = s[b, h]
+        np.matmul(qg[b, h], k[b, h].T, out=si)
+        _masked_softmax_kernel(si, Tq, Tk - Tq, scale_arr, causal, inv[b, h], 0, G * Tq)
+        np.matmul(si, v[b, h], out=out[b, h])
+
+    with blas_single():
+        parallel_for(run, B * Hkv)
     return out.reshape(B, Hq, Tq, D), s
 
 
@@ -110,19 +118,30 @@ def attention_backward(dout: np.ndarray, q: np.ndarray, k: np.ndarray, v: np.nda
                        ) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
     B, Hq, Hkv, Tq, Tk, D = _dims(q, k, v)
     G = Hq // Hkv
-    scale = 1.0 / math.sqrt(D) if scale is None else float(scale)
+    scale_arr = np.array([1.0 / math.sqrt(D) if scale is None else float(scale)], dtype=q.dtype)
     dog = np.ascontiguousarray(dout, dtype=q.dtype).reshape(B, Hkv, G * Tq, D)
-    dv = bmm(probs.swapaxes(-1, -2), dog) if need_v else None  # (B, Hkv, Tk, D)
-    dq = dk = None
-    if need_q or need_k:
-        ds = bmm(dog, v.swapaxes(-1, -2))  # dP (B, Hkv, G*Tq, Tk), becomes dS in place
-        ds2 = ds.reshape(-1, Tk)
-        for_ranges(_masked_softmax_backward_kernel, ds2.shape[0], _ROW_GRAIN, ds2,
-                   probs.reshape(-1, Tk), Tq, Tk - Tq, np.array([scale], dtype=ds.dtype), causal,
-                   np.empty(ds2.shape[0], dtype=ds.dtype))
-        if need_q:
-            dq = bmm(ds, k).reshape(B, Hq, Tq, D)
-        if need_k:
-            qg = np.ascontiguousarray(q).reshape(B, Hkv, G * Tq, D)
-            dk = bmm(ds.swapaxes(-1, -2), qg)  # (B, Hkv, Tk, D)
-    return dq, dk, dv
+    qg = np.ascontiguousarray(q).reshape(B, Hkv, G * Tq, D) if need_k else None
+    dv = np.empty((B, Hkv, Tk, D), dtype=q.dtype) if need_v else None
+    dq = np.empty((B, Hkv, G * Tq, D), dtype=q.dtype) if need_q else None
+    dk = np.empty((B, Hkv, Tk, D), dtype=q.dtype) if need_k else None
+    ds = np.empty((B, Hkv, G * Tq, Tk), dtype=q.dtype) if (need_q or need_k) else None
+    delta = np.empty((B, Hkv, G * Tq), dtype=q.dtype)
+
+    def run(i: int) -> None:  # one (batch, kv head); its G query heads' rows sum into dk, dv
+        b, h = divmod(i, Hkv)
+        p = probs[b, h]
+        if dv is not None:
+            np.matmul(p.T, dog[b, h], out=dv[b, h])
+        if ds is None:
+            return
+        dsi = ds[b, h]
+        np.matmul(dog[b, h], v[b, h].T, out=dsi)  # dP, becomes dS in place
+        _masked_softmax_backward_kernel(dsi, p, Tq, Tk - Tq, scale_arr, causal, delta[b, h], 0, G * Tq)
+        if dq is not None:
+            np.matmul(dsi, k[b, h], out=dq[b, h])
+        if dk is not None:
+            np.matmul(dsi.T, qg[b, h], out=dk[b, h])
+
+    with blas_single():
+        parallel_for(run, B * Hkv)
+    return (dq.reshape(B, Hq, Tq, D) if dq is not None else None), dk, dv

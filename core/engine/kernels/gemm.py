@@ -29,12 +29,14 @@ MIN_BLOCK = 128  # narrower blocks lose BLAS efficiency
 def plan(M: int, K: int, N: int) -> tuple[int, int]:
     """(axis, block): split the output's rows (axis 0) or columns (axis 1) into blocks of
     ``block``. Each block repacks the operand it does not split (B for row blocks, A for column
-    blocks), so the axis is the one whose other operand is smaller. Depends on the shape only."""
+    blocks), so the axis is the one whose other operand is smaller. Every product of at least
+    ``MIN_PARALLEL_FLOPS`` is split in two or more (a skinny one such as LoRA's rank-16 products is
+    memory-bound, and its small repacked operand costs nothing), one block per ``FLOPS_PER_BLOCK``
+    beyond that, at most ``MAX_BLOCKS``. Depends on the shape only."""
     flops = 2 * M * N * K
-    n = min(MAX_BLOCKS, flops // FLOPS_PER_BLOCK)
     axis = 0 if K * N <= M * K else 1
     length = M if axis == 0 else N
-    n = min(n, length // MIN_BLOCK)
+    n = min(MAX_BLOCKS, max(2, flops // FLOPS_PER_BLOCK), length // MIN_BLOCK)
     if flops < MIN_PARALLEL_FLOPS or n < 2:
         return axis, length
     block = -(-length // n)

@@ -11,6 +11,7 @@ from simplex_training.engine.kernels import adamw as adamw_k
 from simplex_training.engine.kernels import attention as attn_k
 from simplex_training.engine.kernels import dropout as dropout_k
 from simplex_training.engine.kernels import embedding as emb_k
+from simplex_training.engine.kernels import gemm as gemm_k
 from simplex_training.engine.kernels import reference as ref
 from simplex_training.engine.kernels import rmsnorm as rms_k
 from simplex_training.engine.kernels import rope as rope_k
@@ -203,6 +204,25 @@ def test_dropout_kernel_vs_reference_any_thread_count(dtype: type) -> None:
                                   dropout_k.dropout_apply(np.ascontiguousarray(x.T), 7, 0.5))
     with pytest.raises(ValueError, match="dropout probability"):
         dropout_k.dropout_apply(x, 1, 1.0)
+
+
+@pytest.mark.parametrize("shape", [(2048, 256, 16), (16, 2048, 256), (600, 256, 700), (300, 40, 20)])
+def test_gemm_blocks_match_numpy_and_any_thread_count(shape: tuple[int, int, int]) -> None:
+    from simplex_training.engine.kernels import parallel
+
+    M, K, N = shape
+    a, b = rand(M, K, dtype=np.float32), rand(N, K, dtype=np.float32).T  # b a transposed view
+    axis, block = gemm_k.plan(M, K, N)
+    split = block < (M if axis == 0 else N)
+    assert split == (2 * M * K * N >= gemm_k.MIN_PARALLEL_FLOPS)  # these shapes are split when big enough
+    got = gemm_k.gemm(a, b)
+    np.testing.assert_allclose(got, a.astype(np.float64) @ b.astype(np.float64), rtol=1e-4, atol=1e-4)
+    saved = parallel._MAX
+    try:
+        parallel._MAX = 1
+        assert gemm_k.gemm(a, b).tobytes() == got.tobytes()
+    finally:
+        parallel._MAX = saved
 
 
 def _training_run() -> list[np.ndarray]:
