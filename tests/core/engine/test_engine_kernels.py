@@ -181,22 +181,27 @@ def test_dropout_mask_statistics_and_scaling() -> None:
     assert np.all(F.dropout(x, 1.0, np.random.default_rng(0)).data == 0)
 
 
-@pytest.mark.parametrize("dtype", DTYPES)
-def test_dropout_kernel_vs_reference_any_thread_count(dtype: type) -> None:
+def on_one_thread(fn):  # noqa: ANN001, ANN201
+    """``fn()`` with the engine's thread pool limited to the calling thread."""
     from simplex_training.engine.kernels import parallel
 
+    saved = parallel._MAX
+    try:
+        parallel._MAX = 1
+        return fn()
+    finally:
+        parallel._MAX = saved
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_dropout_kernel_vs_reference_any_thread_count(dtype: type) -> None:
     x = rand(3, 50_000, dtype=dtype)  # several parallel ranges
     keep = ref.dropout_ref_keep(x.size, 12345, 0.25).reshape(x.shape)
     want = np.where(keep, x * dtype(1 / 0.75), 0)
     got = dropout_k.dropout_apply(x, 12345, 0.25)
     assert got.dtype == dtype
     np.testing.assert_array_equal(got, want.astype(dtype))
-    saved = parallel._MAX
-    try:
-        parallel._MAX = 1
-        assert dropout_k.dropout_apply(x, 12345, 0.25).tobytes() == got.tobytes()
-    finally:
-        parallel._MAX = saved
+    assert on_one_thread(lambda: dropout_k.dropout_apply(x, 12345, 0.25)).tobytes() == got.tobytes()
     assert abs(keep.mean() - 0.75) < 0.005
     assert not np.array_equal(dropout_k.dropout_apply(x, 12346, 0.25), got)
     # a transposed (non-contiguous) input is masked in its logical C order
@@ -208,8 +213,6 @@ def test_dropout_kernel_vs_reference_any_thread_count(dtype: type) -> None:
 
 @pytest.mark.parametrize("shape", [(2048, 256, 16), (16, 2048, 256), (600, 256, 700), (300, 40, 20)])
 def test_gemm_blocks_match_numpy_and_any_thread_count(shape: tuple[int, int, int]) -> None:
-    from simplex_training.engine.kernels import parallel
-
     M, K, N = shape
     a, b = rand(M, K, dtype=np.float32), rand(N, K, dtype=np.float32).T  # b a transposed view
     axis, block = gemm_k.plan(M, K, N)
@@ -217,12 +220,7 @@ def test_gemm_blocks_match_numpy_and_any_thread_count(shape: tuple[int, int, int
     assert split == (2 * M * K * N >= gemm_k.MIN_PARALLEL_FLOPS)  # these shapes are split when big enough
     got = gemm_k.gemm(a, b)
     np.testing.assert_allclose(got, a.astype(np.float64) @ b.astype(np.float64), rtol=1e-4, atol=1e-4)
-    saved = parallel._MAX
-    try:
-        parallel._MAX = 1
-        assert gemm_k.gemm(a, b).tobytes() == got.tobytes()
-    finally:
-        parallel._MAX = saved
+    assert on_one_thread(lambda: gemm_k.gemm(a, b)).tobytes() == got.tobytes()
 
 
 def _training_run() -> list[np.ndarray]:
