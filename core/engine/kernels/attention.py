@@ -28,9 +28,8 @@ import math
 import numba
 import numpy as np
 
-from simplex_training.engine.kernels.parallel import blas_single, parallel_for
-
 from simplex_training.engine.kernels.fastexp import fexp
+from simplex_training.engine.kernels.parallel import blas_single, parallel_for
 from simplex_training.engine.kernels.rowops import row_dot, row_max, row_sum
 
 
