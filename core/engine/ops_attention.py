@@ -3,10 +3,13 @@
 Public API (also in :mod:`simplex_training.engine.functional`):
 ``rope(x (B, H, T, D), positions int (T,) | (B, T), base=10000.0) -> (B, H, T, D)``
     pair i = (2i, 2i+1) rotated by theta = pos * base**(-2i/D) (NOT the NEOX rotate-half layout).
-``attention(q (B, Hq, Tq, D), k (B, Hkv, Tk, D), v (B, Hkv, Tk, D), causal=True, scale=None)``
+``attention(q (B, Hq, Tq, D), k (B, Hkv, Tk, D), v (B, Hkv, Tk, D), causal=True, scale=None,
+key_start=None)``
     softmax(q k^T * scale + causal mask) v with scale = 1/sqrt(D) by default; query head h uses kv
     head h // (Hq // Hkv). With Tq < Tk the queries are the last Tq positions (KV-cache decoding);
     that case is differentiable too, though decoding normally runs under ``no_grad()``.
+    ``key_start`` (B,) ints hides each row's first keys (left padding): the query at position i
+    sees keys from min(key_start[b], i), so a padding position sees only itself.
 """
 
 from __future__ import annotations
@@ -55,15 +58,15 @@ def rope(x: Tensor, positions: Any, base: float = 10000.0) -> Tensor:
 
 
 def attention(q: Tensor, k: Tensor, v: Tensor, causal: bool = True,
-              scale: float | None = None) -> Tensor:
+              scale: float | None = None, key_start: np.ndarray | None = None) -> Tensor:
     if not (q.dtype == k.dtype == v.dtype):
         raise TypeError(f"attention dtypes differ: {q.dtype} {k.dtype} {v.dtype}")
-    out, probs = _attn_k.attention_forward(q.data, k.data, v.data, causal, scale)
+    out, probs = _attn_k.attention_forward(q.data, k.data, v.data, causal, scale, key_start)
 
     def _backward(g: np.ndarray) -> None:
         dq, dk, dv = _attn_k.attention_backward(g, q.data, k.data, v.data, probs, causal, scale,
                                                 q.requires_grad, k.requires_grad,
-                                                v.requires_grad)
+                                                v.requires_grad, key_start)
         if dq is not None:
             accumulate(q, dq, fresh=True)
         if dk is not None:

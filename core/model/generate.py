@@ -1,13 +1,14 @@
 """Batched generation with a KV cache: greedy, or sampling with temperature, top-k and top-p.
 
-Prompts of equal token length are decoded together (no padding is needed, so every row's
-positions and causal mask are exact); different lengths form separate batches. Decoding runs under
-``no_grad`` and stops per row at a stop token or after ``max_new_tokens``.
+Prompts are sorted by token length and decoded ``batch_size`` at a time, the shorter ones of a batch
+left-padded to its longest: each KV cache's ``start`` holds a row's padding, which no real position
+attends to, and the row's positions count from its first real token, so a row decodes as it would
+alone (up to float rounding). Decoding runs under ``no_grad`` and stops per row at a stop token or
+after ``max_new_tokens`` (fewer when the row would leave the context).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 
 import numpy as np
@@ -41,6 +42,20 @@ def sample_next(logits: np.ndarray, rng: np.random.Generator | None, temperature
     return np.minimum((np.cumsum(p, axis=-1) < u).sum(axis=-1), p.shape[-1] - 1)
 
 
+def _batches(lengths: Sequence[int], batch_size: int, max_new: int, context: int) -> list[list[int]]:
+    """Prompt indices sorted by length, in runs of at most ``batch_size``. A run ends early where its
+    longest prompt plus the new tokens its shortest may still take would pass the context."""
+    out: list[list[int]] = []
+    for i in sorted(range(len(lengths)), key=lambda i: lengths[i]):
+        run = out[-1] if out else None
+        if (run is None or len(run) == batch_size
+                or lengths[i] + min(max_new, context - lengths[run[0]]) > context):
+            out.append([i])
+        else:
+            run.append(i)
+    return out
+
+
 def generate(model: LlamaModel, prompts: Sequence[Sequence[int]], max_new_tokens: int, *,
              stop_ids: Sequence[int] = (), temperature: float = 0.0, top_k: int = 0, top_p: float = 1.0,
              seed: int = 0, batch_size: int = 16) -> list[list[int]]:
@@ -51,34 +66,39 @@ def generate(model: LlamaModel, prompts: Sequence[Sequence[int]], max_new_tokens
     rng = np.random.default_rng(seed) if temperature > 0 else None
     stops = set(stop_ids)
     results: list[list[int]] = [[] for _ in prompts]
-    groups: dict[int, list[int]] = defaultdict(list)
     for i, p in enumerate(prompts):
         if not p:
             raise ValueError(f"prompt {i} is empty")
-        groups[len(p)].append(i)
+        if len(p) > cfg.context_length:
+            raise ValueError(f"prompt {i} has {len(p)} tokens, more than the context length {cfg.context_length}")
     was_training = model.training
     model.eval()
     try:
         with no_grad():
-            for length in sorted(groups):
-                idx_all = groups[length]
-                for s in range(0, len(idx_all), batch_size):
-                    idx = idx_all[s : s + batch_size]
-                    n_new = min(max_new_tokens, cfg.context_length - length)
-                    caches = [KVCache.empty(len(idx), cfg.n_kv_heads, length + n_new, cfg.head_dim,
-                                            model.tok_embeddings.weight.dtype) for _ in range(cfg.n_layers)]
-                    ids = np.array([prompts[i] for i in idx])
-                    logits = model(ids, 0, caches, last_only=True).data[:, -1]
-                    done = np.zeros(len(idx), dtype=bool)
-                    for step in range(n_new):
-                        nxt = sample_next(logits, rng, temperature, top_k, top_p)
-                        for row, i in enumerate(idx):
-                            if not done[row]:
-                                results[i].append(int(nxt[row]))
-                                done[row] = int(nxt[row]) in stops
-                        if done.all() or step == n_new - 1:
-                            break
-                        logits = model(nxt[:, None], length + step, caches).data[:, -1]
+            for idx in _batches([len(p) for p in prompts], batch_size, max_new_tokens, cfg.context_length):
+                lengths = np.array([len(prompts[i]) for i in idx])
+                length = int(lengths.max())
+                pad = length - lengths
+                limits = np.minimum(max_new_tokens, cfg.context_length - lengths)  # new tokens per row
+                n_new = int(limits.max())
+                if n_new <= 0:
+                    continue
+                caches = [KVCache.empty(len(idx), cfg.n_kv_heads, length + n_new, cfg.head_dim,
+                                        model.tok_embeddings.weight.dtype, start=pad) for _ in range(cfg.n_layers)]
+                ids = np.zeros((len(idx), length), dtype=np.int64)
+                for row, i in enumerate(idx):
+                    ids[row, pad[row]:] = prompts[i]
+                logits = model(ids, 0, caches, last_only=True).data[:, -1]
+                done = limits <= 0
+                for step in range(n_new):
+                    nxt = sample_next(logits, rng, temperature, top_k, top_p)
+                    for row, i in enumerate(idx):
+                        if not done[row]:
+                            results[i].append(int(nxt[row]))
+                            done[row] = int(nxt[row]) in stops or len(results[i]) >= limits[row]
+                    if done.all():
+                        break
+                    logits = model(nxt[:, None], length + step, caches).data[:, -1]
     finally:
         model.train(was_training)
     return results

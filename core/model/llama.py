@@ -113,6 +113,8 @@ class LlamaModel(Module):
         """Logits (B, T, V) for token ids (B, T) at positions start_pos.. (with KV caches when decoding).
 
         ``last_only`` gives (B, 1, V), the last position's logits only (what decoding needs from a prompt).
+        With caches whose ``start`` is set (left-padded prompts), row b's positions count from its
+        slot ``start[b]``: position = slot - start[b], the padding slots sitting at position 0.
         """
         h = self.hidden(ids, start_pos, caches)
         return self.head(h[:, -1:] if last_only else h)
@@ -123,9 +125,13 @@ class LlamaModel(Module):
         if ids.ndim == 1:
             ids = ids[None]
         T = ids.shape[1]
-        if start_pos + T > self.config.context_length:
-            raise ValueError(f"sequence of {start_pos + T} tokens exceeds the context length {self.config.context_length}")
         positions = np.arange(start_pos, start_pos + T)
+        pad = getattr(caches[0], "start", None) if caches else None
+        if pad is not None:
+            positions = np.maximum(positions[None, :] - pad[:, None], 0)  # (B, T)
+        if positions.max() + 1 > self.config.context_length:
+            raise ValueError(f"sequence of {positions.max() + 1} tokens exceeds the context length "
+                             f"{self.config.context_length}")
         x = self.tok_embeddings(ids)  # (B, T, C)
         for i, block in enumerate(self.blocks):
             x = block(x, positions, caches[i] if caches is not None else None)

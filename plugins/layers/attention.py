@@ -3,7 +3,8 @@
 Projections are bias-free Linears named like GGUF (``attn_q``, ``attn_k``, ``attn_v``,
 ``attn_output``). Positions: rotary (default, llama) or ALiBi (a score bias; composed from
 primitive ops, so slower than the fused kernel path). ``kv_cache`` is a
-:class:`KVCache` for decoding under ``no_grad``. The layer-contract examples (``example(rng, dtype)``)
+:class:`KVCache` for decoding under ``no_grad``; its ``start`` marks each row's left padding, which
+no real position attends to (``F.attention``'s ``key_start``). The layer-contract examples (``example(rng, dtype)``)
 cover both paths: grouped-query attention with rotary, multi-head attention with ALiBi.
 """
 
@@ -23,16 +24,27 @@ from simplex_training.plugins.layers.positions import ALiBi, Rotary
 
 @dataclass
 class KVCache:
-    """Pre-allocated keys and values (B, Hkv, Tmax, D) for one layer; ``length`` positions filled."""
+    """Pre-allocated keys and values (B, Hkv, Tmax, D) for one layer; ``length`` positions filled.
+
+    ``start`` (B,) ints, optional: row b's first ``start[b]`` slots are left padding (prompts of
+    different lengths decoded together). Real positions never attend to them, and the model counts
+    row b's positions from its slot ``start[b]``.
+    """
 
     k: np.ndarray
     v: np.ndarray
     length: int = 0
+    start: np.ndarray | None = None
 
     @classmethod
-    def empty(cls, batch: int, n_kv: int, t_max: int, head_dim: int, dtype=np.float32) -> KVCache:  # noqa: ANN001
+    def empty(cls, batch: int, n_kv: int, t_max: int, head_dim: int, dtype=np.float32,  # noqa: ANN001
+              start: np.ndarray | None = None) -> KVCache:
         shape = (batch, n_kv, t_max, head_dim)
-        return cls(np.zeros(shape, dtype), np.zeros(shape, dtype))
+        if start is not None:
+            start = np.asarray(start, dtype=np.int64)
+            if start.shape != (batch,) or (start < 0).any() or (start >= t_max).any():
+                raise ValueError(f"KV cache start must hold {batch} slots in 0..{t_max - 1}")
+        return cls(np.zeros(shape, dtype), np.zeros(shape, dtype), start=start)
 
     def append(self, k: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         t = k.shape[2]
@@ -76,17 +88,18 @@ class GroupedQueryAttention(Module):
         v = self.attn_v(x).reshape(B, T, Hkv, D).transpose(0, 2, 1, 3)
         if isinstance(self.pos, Rotary):
             q, k = self.pos(q, positions), self.pos(k, positions)
+        key_start = None
         if kv_cache is not None:
             kd, vd = kv_cache.append(k.data, v.data)
-            k, v = Tensor(kd), Tensor(vd)
+            k, v, key_start = Tensor(kd), Tensor(vd), kv_cache.start
         if isinstance(self.pos, ALiBi):
-            y = self._alibi_attention(q, k, v)
+            y = self._alibi_attention(q, k, v, key_start)
         else:
-            y = F.attention(q, k, v, causal=True)  # (B, H, T, D)
+            y = F.attention(q, k, v, causal=True, key_start=key_start)  # (B, H, T, D)
         y = y.transpose(0, 2, 1, 3).reshape(B, T, C)
         return self.attn_output(y)
 
-    def _alibi_attention(self, q: Tensor, k: Tensor, v: Tensor) -> Tensor:
+    def _alibi_attention(self, q: Tensor, k: Tensor, v: Tensor, key_start: np.ndarray | None = None) -> Tensor:
         B, H, Tq, D = q.shape
         Tk, G = k.shape[2], H // self.n_kv
         if G > 1:  # repeat kv heads for the composed path
@@ -94,9 +107,13 @@ class GroupedQueryAttention(Module):
             v = F.concat([v[:, i // G : i // G + 1] for i in range(H)], axis=1)
         scores = (q @ k.transpose(0, 1, 3, 2)) * (1.0 / np.sqrt(D))  # (B, H, Tq, Tk)
         bias = self.pos.bias(Tq, Tk, q.dtype)
-        causal = np.triu(np.ones((Tq, Tk), dtype=bool), k=Tk - Tq + 1)
-        bias = np.where(causal[None], np.asarray(-1e30, q.dtype), bias)
-        return F.softmax(scores + Tensor(bias[None])) @ v
+        qpos, kpos = np.arange(Tk - Tq, Tk)[:, None], np.arange(Tk)[None, :]
+        hidden = np.broadcast_to(kpos > qpos, (1, 1, Tq, Tk))  # future keys
+        if key_start is not None:  # and, for real positions, the row's left padding
+            first = np.minimum(np.asarray(key_start).reshape(-1, 1, 1, 1), qpos)
+            hidden = hidden | (kpos < first)
+        bias = np.where(hidden, np.asarray(-1e30, q.dtype), bias[None])
+        return F.softmax(scores + Tensor(bias)) @ v
 
     @classmethod
     def example(cls, rng: np.random.Generator,

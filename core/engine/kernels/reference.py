@@ -3,8 +3,8 @@
 They follow the maths literally (explicit K/V head repetition for GQA, explicit masks, one-hot
 targets) and trade speed for obviousness. Each returns the same tuple layout as its kernel.
 
-``attention_ref_forward(q, k, v, causal=True, scale=None) -> out``
-``attention_ref_backward(dout, q, k, v, causal=True, scale=None) -> (dq, dk, dv)``
+``attention_ref_forward(q, k, v, causal=True, scale=None, key_start=None) -> out``
+``attention_ref_backward(dout, q, k, v, causal=True, scale=None, key_start=None) -> (dq, dk, dv)``
 ``rmsnorm_ref_forward(x, w, eps) -> y``;  ``rmsnorm_ref_backward(dy, x, w, eps) -> (dx, dw)``
 ``rope_ref(x, positions, base) -> out``  (explicit loop over pairs, adjacent-pair layout)
 ``swiglu_ref_forward(gate, up)``;  ``swiglu_ref_backward(gate, up, dout) -> (dgate, dup)``
@@ -20,22 +20,26 @@ import math
 import numpy as np
 
 
-def _mask_and_repeat(q: np.ndarray, k: np.ndarray, v: np.ndarray, causal: bool
-                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+def _mask_and_repeat(q: np.ndarray, k: np.ndarray, v: np.ndarray, causal: bool,
+                     key_start: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     B, Hq, Tq, D = q.shape
     Hkv, Tk = k.shape[1], k.shape[2]
     G = Hq // Hkv
     kr = np.repeat(k, G, axis=1)  # (B, Hq, Tk, D): head h -> kv head h // G
     vr = np.repeat(v, G, axis=1)
-    allowed = np.ones((Tq, Tk), dtype=bool)
-    if causal:
-        allowed = np.arange(Tk)[None, :] <= (Tk - Tq) + np.arange(Tq)[:, None]
+    keys = np.arange(Tk)[None, :]
+    query_pos = (Tk - Tq) + np.arange(Tq)[:, None]  # (Tq, 1)
+    last = query_pos if causal else np.full((Tq, 1), Tk - 1)
+    allowed = np.broadcast_to(keys <= last, (B, 1, Tq, Tk))
+    if key_start is not None:  # row b's query i sees keys from min(key_start[b], i) (padding: itself)
+        first = np.minimum(np.asarray(key_start).reshape(B, 1, 1, 1), last[None, None])
+        allowed = allowed & (keys[None, None] >= first)
     return kr, vr, allowed, G
 
 
 def attention_ref_forward(q: np.ndarray, k: np.ndarray, v: np.ndarray, causal: bool = True,
-                          scale: float | None = None) -> np.ndarray:
-    kr, vr, allowed, _ = _mask_and_repeat(q, k, v, causal)
+                          scale: float | None = None, key_start: np.ndarray | None = None) -> np.ndarray:
+    kr, vr, allowed, _ = _mask_and_repeat(q, k, v, causal, key_start)
     scale = 1.0 / math.sqrt(q.shape[-1]) if scale is None else scale
     s = np.where(allowed, (q @ kr.swapaxes(-1, -2)) * scale, -np.inf)
     p = np.exp(s - s.max(axis=-1, keepdims=True))
@@ -44,9 +48,9 @@ def attention_ref_forward(q: np.ndarray, k: np.ndarray, v: np.ndarray, causal: b
 
 
 def attention_ref_backward(dout: np.ndarray, q: np.ndarray, k: np.ndarray, v: np.ndarray,
-                           causal: bool = True, scale: float | None = None
-                           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    kr, vr, allowed, G = _mask_and_repeat(q, k, v, causal)
+                           causal: bool = True, scale: float | None = None,
+                           key_start: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    kr, vr, allowed, G = _mask_and_repeat(q, k, v, causal, key_start)
     scale = 1.0 / math.sqrt(q.shape[-1]) if scale is None else scale
     s = np.where(allowed, (q @ kr.swapaxes(-1, -2)) * scale, -np.inf)
     p = np.exp(s - s.max(axis=-1, keepdims=True))

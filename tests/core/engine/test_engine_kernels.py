@@ -45,6 +45,38 @@ def test_attention_kernel_vs_reference(dtype: type, hq: int, hkv: int, tq: int, 
         np.testing.assert_allclose(got, want, **TOL[dtype])
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("causal,tq", [(True, 6), (True, 2), (False, 6)])
+def test_attention_key_start_vs_reference(dtype: type, causal: bool, tq: int) -> None:
+    B, Hq, Hkv, Tk, D = 3, 4, 2, 6, 8
+    q, k, v = rand(B, Hq, tq, D, dtype=dtype), rand(B, Hkv, Tk, D, dtype=dtype), rand(B, Hkv, Tk, D, dtype=dtype)
+    dout = rand(B, Hq, tq, D, dtype=dtype)
+    starts = np.array([0, 2, 5])
+    out, probs = attn_k.attention_forward(q, k, v, causal, key_start=starts)
+    grads = attn_k.attention_backward(dout, q, k, v, probs, causal, key_start=starts)
+    f64 = [a.astype(np.float64) for a in (q, k, v, dout)]
+    np.testing.assert_allclose(out, ref.attention_ref_forward(*f64[:3], causal, key_start=starts), **TOL[dtype])
+    for got, want in zip(grads, ref.attention_ref_backward(f64[3], *f64[:3], causal, key_start=starts),
+                         strict=True):
+        np.testing.assert_allclose(got, want, **TOL[dtype])
+    p = probs.reshape(B, Hkv, 2, tq, Tk)
+    pos = Tk - tq + np.arange(tq)
+    for b, st in enumerate(starts):  # a real position gives the padding keys no weight
+        assert not p[b, :, :, pos >= st, :st].any()
+
+
+def test_attention_key_start_rows_equal_unpadded_rows() -> None:
+    """A row left-padded by s keys gives, at its real positions, what the unpadded row gives."""
+    q, k, v = rand(1, 4, 5, 8), rand(1, 2, 5, 8), rand(1, 2, 5, 8)
+    s = 3
+    pad = [np.concatenate([rand(1, a.shape[1], s, 8), a], axis=2) for a in (q, k, v)]
+    plain = F.attention(Tensor(q), Tensor(k), Tensor(v)).data
+    padded = F.attention(*(Tensor(a) for a in pad), key_start=np.array([s])).data
+    np.testing.assert_allclose(padded[:, :, s:], plain, rtol=1e-12, atol=1e-12)
+    with pytest.raises(ValueError, match="key_start"):
+        F.attention(*(Tensor(a) for a in pad), key_start=np.array([8]))
+
+
 def test_attention_only_requested_grads() -> None:
     q, k, v = rand(1, 2, 3, 4), rand(1, 1, 3, 4), rand(1, 1, 3, 4)
     out, probs = attn_k.attention_forward(q, k, v)

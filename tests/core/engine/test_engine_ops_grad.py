@@ -102,6 +102,14 @@ def test_attention_gradient_kv_prefix_and_non_causal() -> None:
     assert gradcheck(lambda q, k, v: F.attention(q, k, v, causal=False), [q, k, v]).ok
 
 
+@pytest.mark.parametrize("causal", [True, False])
+def test_attention_gradient_key_start(causal: bool) -> None:
+    starts = np.array([0, 2])
+    result = gradcheck(lambda q, k, v: F.attention(q, k, v, causal=causal, key_start=starts),
+                       [rand(2, 4, 4, 3), rand(2, 2, 4, 3), rand(2, 2, 4, 3)])
+    assert result.ok, result
+
+
 def test_composite_block_gradient() -> None:
     """A tiny pre-norm attention + SwiGLU block, differentiated end to end."""
     B, T, C, H, D = 1, 3, 4, 2, 2

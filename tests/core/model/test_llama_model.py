@@ -58,6 +58,50 @@ def test_batched_generation_equals_one_by_one_and_stops():
     assert cut == alone[0][: alone[0].index(stop) + 1]
 
 
+@pytest.mark.parametrize("cfg", CFGS, ids=["gqa-untied", "mha-tied"])
+def test_left_padded_prefill_and_decode_equal_each_prompt_alone(cfg):
+    from simplex_training.plugins.layers.attention import KVCache
+
+    model = LlamaModel(cfg, weights=random_weights(cfg, seed=7))
+    rng = np.random.default_rng(3)
+    prompts = [list(rng.integers(1, cfg.vocab_size, n)) for n in (2, 9, 20)]
+    nxt = np.array([[11], [12], [13]])
+
+    def caches(batch, start=None):
+        return [KVCache.empty(batch, cfg.n_kv_heads, 24, cfg.head_dim, start=start) for _ in range(cfg.n_layers)]
+
+    pad = np.array([20 - len(p) for p in prompts])
+    ids = np.zeros((3, 20), dtype=np.int64)
+    for row, p in enumerate(prompts):
+        ids[row, pad[row]:] = p
+    with no_grad():
+        cs = caches(3, pad)
+        padded = model(ids, 0, cs).data
+        step = model(nxt, 20, cs).data[:, 0]
+        for row, p in enumerate(prompts):
+            c1 = caches(1)
+            alone = model(np.array([p]), 0, c1).data[0]
+            np.testing.assert_allclose(padded[row, pad[row]:], alone, rtol=1e-5, atol=1e-5)
+            np.testing.assert_allclose(step[row], model(nxt[row:row + 1], len(p), c1).data[0, 0], rtol=1e-5, atol=1e-5)
+
+
+def test_generation_batches_keep_every_row_inside_the_context():
+    from simplex_training.model.generate import _batches
+
+    cfg = CFGS[0]  # context 64
+    model = LlamaModel(cfg, seed=6)
+    prompts = [[3] * 10, [4] * 50, [5] * 60, [6] * 64]
+    assert _batches([len(p) for p in prompts], 16, 40, 64) == [[0], [1], [2], [3]]
+    assert _batches([len(p) for p in prompts], 16, 4, 64) == [[0, 1, 2], [3]]
+    assert _batches([5, 3, 4, 3], 2, 4, 64) == [[1, 3], [2, 0]]
+    together = generate(model, prompts, 40, batch_size=16)
+    alone = [generate(model, [p], 40)[0] for p in prompts]
+    assert together == alone
+    assert [len(r) for r in together] == [40, 14, 4, 0]
+    with pytest.raises(ValueError, match="more than the context length"):
+        generate(model, [[1] * 65], 4)
+
+
 def test_sampling_is_seeded_and_respects_top_k():
     logits = np.log(np.array([[0.5, 0.3, 0.15, 0.05]] * 2000))
     a = sample_next(logits, np.random.default_rng(0), temperature=1.0, top_k=2)

@@ -59,6 +59,25 @@ def test_kv_cache_decoding_equals_full_pass():
         cache.append(np.zeros((2, 2, 1, 4)), np.zeros((2, 2, 1, 4)))
 
 
+@pytest.mark.parametrize("positions", ["rotary", "alibi"])
+def test_left_padded_rows_in_a_cache_equal_the_rows_alone(positions):
+    from simplex_training.plugins.layers.attention import KVCache
+
+    att = L["grouped_query_attention"](16, 4, 2, positions=positions, dtype=np.float64)
+    rng = np.random.default_rng(4)
+    rows = [rng.standard_normal((1, n, 16)) for n in (3, 6)]
+    pad = np.array([3, 0])
+    x = np.concatenate([np.concatenate([rng.standard_normal((1, 3, 16)), rows[0]], axis=1), rows[1]])
+    pos = np.maximum(np.arange(6)[None] - pad[:, None], 0)
+    with no_grad():
+        both = att(Tensor(x), pos, KVCache.empty(2, 2, 6, 4, np.float64, start=pad)).data
+        for b, r in enumerate(rows):
+            alone = att(Tensor(r), np.arange(r.shape[1]), KVCache.empty(1, 2, 6, 4, np.float64)).data
+            np.testing.assert_allclose(both[b, pad[b]:], alone[0], rtol=1e-10, atol=1e-12)
+    with pytest.raises(ValueError, match="start"):
+        KVCache.empty(2, 2, 6, 4, start=np.array([0, 6]))
+
+
 def test_bad_head_counts():
     with pytest.raises(ValueError):
         L["grouped_query_attention"](30, 4, 2)
