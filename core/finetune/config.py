@@ -95,7 +95,7 @@ class FinetuneConfig:
     n_examples: int = 3000  # generated examples (train + val + test)
     split: tuple[float, float, float] = (0.8, 0.1, 0.1)
     eval_examples: int = 100  # test examples scored by generation (before and after)
-    eval_batch_size: int = 16
+    eval_batch_size: int = 64  # prompts decoded together (sorted by length, left-padded)
     new_tokens_margin: int = 16  # max_new_tokens = longest gold response + margin
     lora_preset: str | None = None  # None: the catalog entry's preset
     lora: dict[str, Any] = field(default_factory=dict)

@@ -31,7 +31,7 @@ def max_new_tokens_for(tok: SPMTokenizer, examples: Sequence[TrainingExample], m
 
 
 def generate_outputs(model: Any, tok: SPMTokenizer, examples: Sequence[TrainingExample], *, margin: int = 16,
-                     batch_size: int = 16) -> tuple[list[str], int]:
+                     batch_size: int = 64) -> tuple[list[str], int]:
     """(decoded new text per example, number of prompts too long for the context)."""
     from simplex_training.model.generate import generate
 
@@ -51,7 +51,7 @@ def generate_outputs(model: Any, tok: SPMTokenizer, examples: Sequence[TrainingE
 
 
 def score(entry: CatalogEntry, model: Any, tok: SPMTokenizer, examples: Sequence[TrainingExample], *,
-          margin: int = 16, batch_size: int = 16) -> tuple[dict[str, float], list[str]]:
+          margin: int = 16, batch_size: int = 64) -> tuple[dict[str, float], list[str]]:
     """The evaluator's metrics (plus ``prompts_too_long``) and the outputs; errors become ``error``."""
     from simplex_training.pluginmanager import get_host
 
@@ -67,7 +67,7 @@ def score(entry: CatalogEntry, model: Any, tok: SPMTokenizer, examples: Sequence
 
 def evaluate_before_after(entry: CatalogEntry, lora_model: Any, tok: SPMTokenizer,
                           examples: Sequence[TrainingExample], *, test_items: Sequence[Any] = (),
-                          pad_id: int | None = None, margin: int = 16, batch_size: int = 16,
+                          pad_id: int | None = None, margin: int = 16, batch_size: int = 64,
                           n_samples: int = 5) -> dict[str, Any]:
     """Metrics of the base (adapters off) and the specialist (on) with the threshold comparison."""
     from simplex_training.finetune.token_loss import hardest_tokens, token_loss_sums

@@ -23,7 +23,7 @@ HARD_LOSS = 1.0  # nats: the model's mean probability for the token is below 1/e
 def token_loss_sums(model: Any, items: Sequence[Tokenized], pad_id: int, batch_size: int,
                     vocab_size: int) -> tuple[np.ndarray, np.ndarray]:
     """(sum of losses, count) per target token id over ``items``, with dropout off and no graph."""
-    from simplex_training.engine import no_grad
+    from simplex_training.engine import Tensor, no_grad
 
     sums = np.zeros(vocab_size, dtype=np.float64)
     counts = np.zeros(vocab_size, dtype=np.int64)
@@ -35,7 +35,8 @@ def token_loss_sums(model: Any, items: Sequence[Tokenized], pad_id: int, batch_s
             for batch in eval_batches(list(items), batch_size):
                 x, y, _ = collate(batch, pad_id)
                 scored = y != IGNORE
-                z = np.asarray(model(x).data[scored], dtype=np.float64)  # (N, V): scored positions only
+                h = inner.hidden(x).data[scored]  # (N, C): only the scored positions meet the vocabulary
+                z = np.asarray(inner.head(Tensor(h)).data, dtype=np.float64)  # (N, V)
                 tgt = y[scored]
                 top = z.max(axis=1, keepdims=True)
                 lse = np.log(np.exp(z - top).sum(axis=1)) + top[:, 0]

@@ -56,12 +56,41 @@ def _batches(lengths: Sequence[int], batch_size: int, max_new: int, context: int
     return out
 
 
-def generate(model: LlamaModel, prompts: Sequence[Sequence[int]], max_new_tokens: int, *,
-             stop_ids: Sequence[int] = (), temperature: float = 0.0, top_k: int = 0, top_p: float = 1.0,
-             seed: int = 0, batch_size: int = 16) -> list[list[int]]:
-    """Continue each prompt; returns the new tokens per prompt (a stop token is kept, then it ends)."""
+PREFILL_SCORE_BYTES = 1 << 28  # attention scores of one prefill chunk: at most 256 MiB
+
+
+def _prefill(model: LlamaModel, ids: np.ndarray, pad: np.ndarray, t_max: int) -> tuple[np.ndarray, list]:
+    """Last-position logits (B, V) of left-padded prompts ``ids`` and KV caches of ``t_max`` slots.
+
+    Rows go through the model in chunks small enough that one layer's attention scores
+    (rows x heads x length^2) stay under :data:`PREFILL_SCORE_BYTES`; their keys and values are
+    copied into the batch's caches.
+    """
     from simplex_training.plugins.layers.attention import KVCache
 
+    cfg, (B, T) = model.config, ids.shape
+    dtype = model.tok_embeddings.weight.dtype
+    caches = [KVCache.empty(B, cfg.n_kv_heads, t_max, cfg.head_dim, dtype, start=pad) for _ in range(cfg.n_layers)]
+    rows = max(1, PREFILL_SCORE_BYTES // (np.dtype(dtype).itemsize * cfg.n_heads * T * T))
+    if rows >= B:
+        return model(ids, 0, caches, last_only=True).data[:, -1], caches
+    logits = []
+    for lo in range(0, B, rows):
+        part = slice(lo, lo + rows)
+        sub = [KVCache.empty(len(ids[part]), cfg.n_kv_heads, T, cfg.head_dim, dtype, start=pad[part])
+               for _ in range(cfg.n_layers)]
+        logits.append(model(ids[part], 0, sub, last_only=True).data[:, -1])
+        for c, s in zip(caches, sub, strict=True):
+            c.k[part, :, :T], c.v[part, :, :T] = s.k, s.v
+    for c in caches:
+        c.length = T
+    return np.concatenate(logits), caches
+
+
+def generate(model: LlamaModel, prompts: Sequence[Sequence[int]], max_new_tokens: int, *,
+             stop_ids: Sequence[int] = (), temperature: float = 0.0, top_k: int = 0, top_p: float = 1.0,
+             seed: int = 0, batch_size: int = 64) -> list[list[int]]:
+    """Continue each prompt; returns the new tokens per prompt (a stop token is kept, then it ends)."""
     cfg = model.config
     rng = np.random.default_rng(seed) if temperature > 0 else None
     stops = set(stop_ids)
@@ -83,12 +112,10 @@ def generate(model: LlamaModel, prompts: Sequence[Sequence[int]], max_new_tokens
                 n_new = int(limits.max())
                 if n_new <= 0:
                     continue
-                caches = [KVCache.empty(len(idx), cfg.n_kv_heads, length + n_new, cfg.head_dim,
-                                        model.tok_embeddings.weight.dtype, start=pad) for _ in range(cfg.n_layers)]
                 ids = np.zeros((len(idx), length), dtype=np.int64)
                 for row, i in enumerate(idx):
                     ids[row, pad[row]:] = prompts[i]
-                logits = model(ids, 0, caches, last_only=True).data[:, -1]
+                logits, caches = _prefill(model, ids, pad, length + n_new)
                 done = limits <= 0
                 for step in range(n_new):
                     nxt = sample_next(logits, rng, temperature, top_k, top_p)

@@ -102,6 +102,17 @@ def test_generation_batches_keep_every_row_inside_the_context():
         generate(model, [[1] * 65], 4)
 
 
+def test_prefill_in_row_chunks_gives_the_same_tokens(monkeypatch):
+    import simplex_training.model.generate as gen
+
+    model = LlamaModel(CFGS[0], seed=8)
+    rng = np.random.default_rng(5)
+    prompts = [list(rng.integers(1, 97, n)) for n in (4, 7, 7, 9, 12)]
+    whole = generate(model, prompts, 10)
+    monkeypatch.setattr(gen, "PREFILL_SCORE_BYTES", 4 * 4 * 12 * 12 * 2)  # two rows per chunk
+    assert generate(model, prompts, 10) == whole
+
+
 def test_sampling_is_seeded_and_respects_top_k():
     logits = np.log(np.array([[0.5, 0.3, 0.15, 0.05]] * 2000))
     a = sample_next(logits, np.random.default_rng(0), temperature=1.0, top_k=2)
