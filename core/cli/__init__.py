@@ -21,6 +21,7 @@ BUILTIN_COMMANDS = {
     "pretrain": ("simplex_training.cli.pretrain_cmd", "pretrain"),
     "train": ("simplex_training.cli.train_cmd", "train"),
     "eval": ("simplex_training.cli.eval_cmd", "eval_cmd"),
+    "ask": ("simplex_training.cli.ask_cmd", "ask"),
     "export": ("simplex_training.cli.export_cmd", "export"),
     "train-all": ("simplex_training.cli.train_all_cmd", "train_all"),
     "search": ("simplex_training.cli.search_cmd", "search"),

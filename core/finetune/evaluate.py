@@ -30,24 +30,37 @@ def max_new_tokens_for(tok: SPMTokenizer, examples: Sequence[TrainingExample], m
     return max(len(tok.encode_raw(ex.response)) for ex in examples) + 2 + margin
 
 
-def generate_outputs(model: Any, tok: SPMTokenizer, examples: Sequence[TrainingExample], *, margin: int = 16,
-                     batch_size: int = 64) -> tuple[list[str], int]:
-    """(decoded new text per example, number of prompts too long for the context)."""
+def answer_prompts(model: Any, tok: SPMTokenizer, prompts: Sequence[str], max_new_tokens: int, *,
+                   batch_size: int = 64, temperature: float = 0.0, top_k: int = 0, top_p: float = 1.0,
+                   seed: int = 0) -> tuple[list[str], int]:
+    """(decoded answer per prompt, number of prompts too long for the context).
+
+    Each prompt goes through the chat template as at serve time; decoding stops at ``<|end|>`` or
+    ``</s>`` (not part of the answer) or after ``max_new_tokens``. A prompt that leaves no room in the
+    context gets an empty answer and is counted.
+    """
     from simplex_training.model.generate import generate
 
     llama = getattr(model, "model", model)
     ctx = llama.config.context_length
     stops = (end_id(tok), tok.eos_id)
-    max_new = max_new_tokens_for(tok, examples, margin)
-    prompts = [encode_prompt(tok, ex.prompt) for ex in examples]
-    fits = [i for i, p in enumerate(prompts) if len(p) < ctx]
-    new = generate(llama, [prompts[i] for i in fits], max_new, stop_ids=stops, batch_size=batch_size)
-    outputs = [""] * len(examples)
-    for i, ids in zip(fits, new, strict=True):
-        if ids and ids[-1] in stops:
-            ids = ids[:-1]
-        outputs[i] = tok.decode(ids, strip_leading_space=False)
-    return outputs, len(examples) - len(fits)
+    ids = [encode_prompt(tok, p) for p in prompts]
+    fits = [i for i, p in enumerate(ids) if len(p) < ctx]
+    new = generate(llama, [ids[i] for i in fits], max_new_tokens, stop_ids=stops, batch_size=batch_size,
+                   temperature=temperature, top_k=top_k, top_p=top_p, seed=seed)
+    outputs = [""] * len(prompts)
+    for i, out in zip(fits, new, strict=True):
+        if out and out[-1] in stops:
+            out = out[:-1]
+        outputs[i] = tok.decode(out, strip_leading_space=False)
+    return outputs, len(prompts) - len(fits)
+
+
+def generate_outputs(model: Any, tok: SPMTokenizer, examples: Sequence[TrainingExample], *, margin: int = 16,
+                     batch_size: int = 64) -> tuple[list[str], int]:
+    """Greedy answers to the examples' prompts, allowing their longest gold response plus ``margin``."""
+    return answer_prompts(model, tok, [ex.prompt for ex in examples], max_new_tokens_for(tok, examples, margin),
+                          batch_size=batch_size)
 
 
 def score(entry: CatalogEntry, model: Any, tok: SPMTokenizer, examples: Sequence[TrainingExample], *,

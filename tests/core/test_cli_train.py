@@ -106,6 +106,31 @@ def test_eval_without_n_reproduces_the_runs_metrics_and_writes_predictions(train
     assert rows[: len(doc["samples"])] == doc["samples"]
 
 
+def test_ask_answers_as_eval_decodes_and_names_bad_lines(trained, base):
+    root, _ = trained
+    run_dir = root / "out" / "sentiment_analysis"
+    preds = root / "ask-preds.jsonl"
+    assert run("eval", "sentiment_analysis", "--adapter", run_dir, "--base", base, "-n", 3,
+               "--predictions", preds).returncode == 0
+    rows = [json.loads(line) for line in preds.read_text().splitlines()]
+    specialist = None
+    for with_adapter, field in ((True, "after"), (False, "before")):
+        proc = run("ask", "--base", base, "--file", preds, "--json", *(["--adapter", run_dir] if with_adapter else []))
+        assert proc.returncode == 0, proc.stderr
+        answers = [json.loads(line) for line in proc.stdout.splitlines()]
+        assert [a["prompt"] for a in answers] == [r["prompt"] for r in rows]
+        # greedy and the same chat template: eval's answers (cut at its token limit) start ask's
+        assert all(a["answer"].startswith(r[field]) for a, r in zip(answers, rows, strict=True))
+        specialist = specialist or answers[0]["answer"]
+    one = run("ask", "--base", base, "--adapter", run_dir, "--max-tokens", 3, rows[0]["prompt"])
+    assert one.returncode == 0 and one.stdout.endswith("\n") and specialist.startswith(one.stdout[:-1])
+    bad = root / "bad.jsonl"
+    bad.write_text('{"prompt": "fine"}\n\n{"text": "no prompt"}\n')
+    proc = run("ask", "--base", base, "--file", bad)
+    assert proc.returncode == 1 and "bad.jsonl, line 3" in proc.stderr and "'prompt'" in proc.stderr
+    assert run("ask", "--base", base).returncode == 2
+
+
 def test_export_formats(trained, base):
     from simplex_training.gguf.reader import read_llama_gguf
     from simplex_training.plugins.exporters.gguf_adapter import read_gguf_adapter
