@@ -2,9 +2,9 @@
 
 Projections are bias-free Linears named like GGUF (``attn_q``, ``attn_k``, ``attn_v``,
 ``attn_output``). Positions: rotary (default, llama) or ALiBi (a score bias; composed from
-primitive ops, so slower than the fused kernel path). ``kv_cache`` is a
-:class:`KVCache` for decoding under ``no_grad``; its ``start`` marks each row's left padding, which
-no real position attends to (``F.attention``'s ``key_start``). The layer-contract examples (``example(rng, dtype)``)
+primitive ops, so slower than the fused kernel path). ``kv_cache`` is a :class:`KVCache` for
+decoding under ``no_grad``; its ``start`` marks each row's left padding, which no real position
+attends to (``F.attention``'s ``key_start``). The layer-contract examples (``example(rng, dtype)``)
 cover both paths: grouped-query attention with rotary, multi-head attention with ALiBi.
 """
 
