@@ -9,6 +9,7 @@ than one prompt at a time.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -17,25 +18,22 @@ import click
 
 
 def read_prompt_file(path: str) -> list[str]:
-    """The ``prompt`` of each non-blank JSONL line; an error names the file and line."""
+    """The ``prompt`` of each non-blank JSONL line (``-``: standard input); errors name the line."""
     from simplex_training.errors import DataError
+    from simplex_training.finetune.data import json_value, jsonl_lines
 
     name = "<stdin>" if path == "-" else path
     try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+        fh = sys.stdin if path == "-" else Path(path).open(encoding="utf-8")
     except OSError as exc:
         raise DataError(f"{name}: cannot read ({exc.strerror})") from None
     prompts = []
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise DataError(f"{name}, line {n}: not valid JSON ({exc.msg})") from None
-        if not isinstance(row, dict) or not isinstance(row.get("prompt"), str) or not row["prompt"].strip():
-            raise DataError(f"{name}, line {n}: expected an object with a non-empty string field 'prompt'")
-        prompts.append(row["prompt"])
+    with contextlib.nullcontext(fh) if path == "-" else fh:
+        for where, line in jsonl_lines(fh, name):
+            row = json_value(line, where)
+            if not isinstance(row, dict) or not isinstance(row.get("prompt"), str) or not row["prompt"].strip():
+                raise DataError(f"{where}: expected an object with a non-empty string field 'prompt'")
+            prompts.append(row["prompt"])
     if not prompts:
         raise DataError(f"{name}: no prompts")
     return prompts

@@ -23,9 +23,10 @@ A user file is split the same way line by line, unless it is ``X.train.jsonl`` a
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from simplex_training.data import SplitAssigner, TrainingExample
 from simplex_training.errors import DataError
@@ -126,6 +127,31 @@ def parse_record(obj: Any, where: str) -> Record:
     raise DataError(f"{where}: unknown record format: expected {FORMATS} (keys found: {keys})")
 
 
+def jsonl_lines(fh: IO[str], name: str | Path) -> Iterator[tuple[str, str]]:
+    """(``"NAME line N"``, line) for each non-blank line of an open text file; a line that is not
+    UTF-8 raises :class:`DataError` naming it."""
+    lineno = 0
+    while True:
+        where = f"{name} line {lineno + 1}"
+        try:
+            line = fh.readline()
+        except UnicodeDecodeError as exc:
+            raise DataError(f"{where}: not UTF-8 text ({exc.reason})") from None
+        if not line:
+            return
+        lineno += 1
+        if line.strip():
+            yield where, line
+
+
+def json_value(line: str, where: str) -> Any:
+    """The JSON value of one line, or :class:`DataError` naming ``where``."""
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+
+
 def read_jsonl(path: str | Path, skip_bad: bool = False) -> tuple[list[Record], list[str]]:
     """Records of a JSONL file and the messages of skipped lines (only with ``skip_bad``)."""
     path = Path(path)
@@ -136,24 +162,9 @@ def read_jsonl(path: str | Path, skip_bad: bool = False) -> tuple[list[Record], 
     records: list[Record] = []
     skipped: list[str] = []
     with fh:
-        lineno = 0
-        while True:
-            where = f"{path} line {lineno + 1}"
+        for where, line in jsonl_lines(fh, path):
             try:
-                line = fh.readline()
-            except UnicodeDecodeError as exc:
-                raise DataError(f"{where}: not UTF-8 text ({exc.reason})") from None
-            if not line:
-                break
-            lineno += 1
-            if not line.strip():
-                continue
-            try:
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise DataError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
-                records.append(parse_record(obj, where))
+                records.append(parse_record(json_value(line, where), where))
             except DataError as exc:
                 if not skip_bad:
                     raise

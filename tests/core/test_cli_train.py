@@ -127,7 +127,7 @@ def test_ask_answers_as_eval_decodes_and_names_bad_lines(trained, base):
     bad = root / "bad.jsonl"
     bad.write_text('{"prompt": "fine"}\n\n{"text": "no prompt"}\n')
     proc = run("ask", "--base", base, "--file", bad)
-    assert proc.returncode == 1 and "bad.jsonl, line 3" in proc.stderr and "'prompt'" in proc.stderr
+    assert proc.returncode == 1 and "bad.jsonl line 3" in proc.stderr and "'prompt'" in proc.stderr
     assert run("ask", "--base", base).returncode == 2
 
 
