@@ -36,6 +36,7 @@ def test_real_generator_perfect_outputs_match_the_gold_calibration(evaluator):
     assert r["accuracy"] == 1.0 and r["confidence_rate"] == 1.0
     assert r["ece"] == pytest.approx(expected_calibration_error(confs, ys))
     assert r["brier"] == pytest.approx(brier_score(confs, ys))
+    assert r["gold_ece"] == pytest.approx(r["ece"])  # the gold's own ECE: what perfect outputs score
     assert all(m.passes(r[m.name]) for m in ENTRY.metrics)
 
 
@@ -62,6 +63,14 @@ def test_hand_computed_values(evaluator):
     assert r["ece"] == pytest.approx((0.2 + 0.4 + 0.1) / 4)
     assert r["brier"] == pytest.approx((0.01 + 0.16 + 0.04 + 0.0) / 4)
     assert r["confidence_rate"] == 0.75
+    # the gold answers' ECE: .9 -> acc 1 (.1/4); .8 and .7 -> (.6,.7] acc 1, (.7,.8] acc 0; .6 -> acc 1
+    assert r["gold_ece"] == pytest.approx((0.1 + 0.8 + 0.3 + 0.4) / 4)
+
+
+def test_gold_ece_needs_every_gold_confidence(evaluator):
+    examples = [_ex("yes", 0.9, True), TrainingExample(prompt="q", response="r", metadata={"answer": "no", "correct": True})]
+    r = evaluator.evaluate(ENTRY, examples, ["Answer: yes [confidence: 0.9]", "Answer: no [confidence: 0.6]"])
+    assert "gold_ece" not in r
 
 
 def test_correct_must_be_a_bool(evaluator):
