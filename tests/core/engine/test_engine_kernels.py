@@ -243,6 +243,21 @@ def test_dropout_kernel_vs_reference_any_thread_count(dtype: type) -> None:
         dropout_k.dropout_apply(x, 1, 1.0)
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_dropout_add_is_out_plus_dropout_apply_bit_for_bit(dtype: type) -> None:
+    x, base = rand(3, 50_000, dtype=dtype), rand(3, 50_000, dtype=dtype)  # several parallel ranges
+    out = base.copy()
+    assert dropout_k.dropout_add(x, 99, 0.25, out) is out
+    assert out.tobytes() == (base + dropout_k.dropout_apply(x, 99, 0.25)).tobytes()
+    one = base.copy()
+    on_one_thread(lambda: dropout_k.dropout_add(x, 99, 0.25, one))
+    assert one.tobytes() == out.tobytes()
+    with pytest.raises(ValueError, match="C-contiguous"):
+        dropout_k.dropout_add(x, 99, 0.25, base.T.copy().T)
+    with pytest.raises(ValueError, match="dropout probability"):
+        dropout_k.dropout_add(x, 99, 1.0, base.copy())
+
+
 @pytest.mark.parametrize("shape", [(2048, 256, 16), (16, 2048, 256), (600, 256, 700), (300, 40, 20)])
 def test_gemm_blocks_match_numpy_and_any_thread_count(shape: tuple[int, int, int]) -> None:
     M, K, N = shape
