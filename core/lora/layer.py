@@ -32,6 +32,7 @@ import numpy as np
 
 from simplex_training.engine import Parameter, Tensor
 from simplex_training.engine import functional as F
+from simplex_training.engine.kernels import dropout as _dropout_k
 from simplex_training.engine.kernels.gemm import gemm
 from simplex_training.engine.ops_matmul import dense_forward
 from simplex_training.engine.tensor import accumulate, make_output
@@ -79,17 +80,21 @@ def quantized_linear(x: Tensor, qweight: np.ndarray, qtype: gguf.GGMLQuantizatio
 
 
 def lora_linear(x: Tensor, weight: Tensor, a: Tensor, b: Tensor, scale: float,
-                bias: Tensor | None = None) -> Tensor:
-    """``x W^T (+ bias) + ((x A^T) * scale) B^T`` as one op (LoRA without dropout).
+                bias: Tensor | None = None, *, dropout: float = 0.0, seed: int = 0) -> Tensor:
+    """``x W^T (+ bias) + ((dropout(x) A^T) * scale) B^T`` as one op.
 
     Same products, in the same order and dtype, as the composed ops ``linear(x, W) +
-    linear(linear(x, A) * scale, B)``, without their intermediate tensors: the low-rank update is
-    added into the base output in place, and x gets one gradient (base + low-rank) instead of
-    two summed by the autograd. Only inputs with ``requires_grad`` get gradient GEMMs.
+    linear(linear(dropout(x), A) * scale, B)``, without their intermediate tensors: the low-rank
+    update is added into the base output in place, and x gets one gradient (base + low-rank)
+    instead of two summed by the autograd. Only inputs with ``requires_grad`` get gradient GEMMs.
+    With ``dropout > 0`` the LoRA path's input is ``dropout_apply(x, seed, dropout)`` (the mask
+    of :func:`~simplex_training.engine.functional.dropout` with that seed), kept for A's gradient;
+    the backward pass recomputes the mask from the seed for x's gradient.
     """
     x2, y, lead = dense_forward("lora_linear", x, weight, bias, (a, b), "x, weight, A, B and bias")
     n_out = weight.shape[0]
-    z = gemm(x2, a.data.T)  # (N, r)
+    h = _dropout_k.dropout_apply(x2, seed, dropout) if dropout else x2  # the LoRA path's input
+    z = gemm(h, a.data.T)  # (N, r)
     z *= z.dtype.type(scale)
     y += gemm(z, b.data.T)
     parents = (x, weight, a, b) if bias is None else (x, weight, a, b, bias)
@@ -102,12 +107,15 @@ def lora_linear(x: Tensor, weight: Tensor, a: Tensor, b: Tensor, scale: float,
             dz *= dz.dtype.type(scale)
         if x.requires_grad:
             dx = gemm(g2, weight.data)
-            dx += gemm(dz, a.data)
+            if dropout:
+                _dropout_k.dropout_add(gemm(dz, a.data), seed, dropout, dx)
+            else:
+                dx += gemm(dz, a.data)
             accumulate(x, dx.reshape(x.shape), fresh=True)
         if weight.requires_grad:
             accumulate(weight, gemm(g2.T, x2), fresh=True)
         if a.requires_grad:
-            accumulate(a, gemm(dz.T, x2), fresh=True)
+            accumulate(a, gemm(dz.T, h), fresh=True)
         if b.requires_grad:
             accumulate(b, gemm(g2.T, z), fresh=True)
         if bias is not None and bias.requires_grad:
@@ -207,9 +215,12 @@ class LoRALinear(Module):
         return F.linear(x, self.weight, self.bias)
 
     def __call__(self, x: Tensor) -> Tensor:
-        if (self.enabled and not self.merged and "qweight" not in self.__dict__
-                and (self.dropout == 0.0 or not self.training)):
-            return lora_linear(x, self.weight, self.lora_A, self.lora_B, self.scale, self.bias)
+        if self.enabled and not self.merged and "qweight" not in self.__dict__:
+            p = self.dropout if self.training else 0.0
+            # the seed F.dropout would draw: the same masks whichever path runs
+            seed = int(self.dropout_rng.integers(0, 2**63 - 1)) if p else 0
+            return lora_linear(x, self.weight, self.lora_A, self.lora_B, self.scale, self.bias,
+                               dropout=p, seed=seed)
         y = self._base(x)
         if not self.enabled or self.merged:
             return y
