@@ -62,14 +62,16 @@ class TorchLlama(nn.Module):
 
 
 class TorchLoRA(nn.Module):
-    """y = W x + s B A x on a frozen nn.Linear (PEFT-style), for the frozen-base comparison."""
+    """y = W x + s B A dropout(x) on a frozen nn.Linear (PEFT-style), for the frozen-base comparison."""
 
-    def __init__(self, base: nn.Linear, r: int, alpha: float):
+    def __init__(self, base: nn.Linear, r: int, alpha: float, dropout: float = 0.0):
         super().__init__()
         self.base = base
+        self.p = dropout
         self.a = nn.Parameter(torch.randn(r, base.in_features) / r**0.5)
         self.b = nn.Parameter(torch.zeros(base.out_features, r))
         self.s = alpha / r
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.base(x) + self.s * F.linear(F.linear(x, self.a), self.b)
+        h = F.dropout(x, self.p, self.training) if self.p else x
+        return self.base(x) + self.s * F.linear(F.linear(h, self.a), self.b)

@@ -6,7 +6,9 @@ Reference config: vocab 4096, dim 256, 4 layers, 8 heads, 4 kv heads, ffn 688, s
 batch 8, float32. Two modes:
 
 * full: every parameter trained with AdamW;
-* lora: the base frozen, LoRA r=16 alpha=32 on q and v trained (only A and B get gradients).
+* lora: the base frozen, LoRA r=16 alpha=32 on q and v trained (only A and B get gradients);
+  ``--lora-targets q,k,v,o,gate,up,down --lora-dropout 0.05`` is what the specialists train
+  (every projection, dropout on the LoRA input; torch: ``nn.functional.dropout`` before A, as PEFT).
 
 ``--scored F`` scores only the last fraction F of each sequence's positions (a fine-tuning batch
 scores the response, not the prompt); both engines then project only those positions onto the
@@ -65,7 +67,19 @@ def scored_positions(T: int, scored: float) -> int:
     return max(1, min(T, round(scored * T)))
 
 
-def model_flops(cfg, B: int, T: int, mode: str, lora_r: int = 16, scored: float = 1.0) -> float:  # noqa: ANN001
+TORCH_NAMES = {"q": "q", "k": "k", "v": "v", "o": "o", "gate": "g", "up": "u", "down": "dn"}
+
+
+def lora_shapes(cfg, targets: list[str]) -> list[tuple[int, int]]:  # noqa: ANN001
+    """(in, out) of each LoRA-wrapped projection of one layer."""
+    kv = cfg.n_kv_heads * cfg.head_dim
+    shapes = {"q": (cfg.dim, cfg.dim), "k": (cfg.dim, kv), "v": (cfg.dim, kv), "o": (cfg.dim, cfg.dim),
+              "gate": (cfg.dim, cfg.ffn_dim), "up": (cfg.dim, cfg.ffn_dim), "down": (cfg.ffn_dim, cfg.dim)}
+    return [shapes[t] for t in targets]
+
+
+def model_flops(cfg, B: int, T: int, mode: str, lora_r: int = 16, scored: float = 1.0,  # noqa: ANN001
+                targets: tuple[str, ...] = ("q", "v")) -> float:
     """Matmul FLOPs of one training step (forward 2mnk; backward dX and, when trained, dW)."""
     kv = cfg.n_kv_heads * cfg.head_dim
     per_layer = cfg.dim * cfg.dim * 2 + cfg.dim * kv * 2 + 3 * cfg.dim * cfg.ffn_dim  # q,o + k,v + ffn
@@ -75,14 +89,15 @@ def model_flops(cfg, B: int, T: int, mode: str, lora_r: int = 16, scored: float 
     fwd = 2 * tokens * cfg.n_layers * per_layer + head + attn
     if mode == "full":
         return 3 * fwd  # forward + dX + dW
-    lora = cfg.n_layers * 2 * 2 * tokens * (cfg.dim * lora_r + lora_r * cfg.dim)
-    return 2 * fwd + 3 * lora  # forward + dX (no dW for the frozen base)
+    lora = cfg.n_layers * sum(2 * tokens * lora_r * (i + o) for i, o in lora_shapes(cfg, list(targets)))
+    return 2 * fwd + 3 * lora  # forward + dX (no dW for the frozen base); LoRA: forward, dX, dW
 
 
 class Ours:
     name = "ours"
 
-    def __init__(self, cfg, B: int, T: int, mode: str, scored: float = 1.0) -> None:  # noqa: ANN001
+    def __init__(self, cfg, B: int, T: int, mode: str, scored: float = 1.0,  # noqa: ANN001
+                 targets: tuple[str, ...] = ("q", "v"), dropout: float = 0.0) -> None:
         import numpy as np
 
         from simplex_training.engine.optim import AdamW
@@ -92,7 +107,7 @@ class Ours:
         if mode == "lora":
             from simplex_training.lora.apply import LoRAConfig, apply_lora
 
-            lm = apply_lora(self.model, LoRAConfig(rank=16, alpha=32, targets=["q", "v"], dropout=0.0))
+            lm = apply_lora(self.model, LoRAConfig(rank=16, alpha=32, targets=list(targets), dropout=dropout))
             params = lm.lora_parameters()
         else:
             params = self.model.parameters()
@@ -111,7 +126,8 @@ class Ours:
 class Torch:
     name = "torch"
 
-    def __init__(self, cfg, B: int, T: int, mode: str, scored: float = 1.0) -> None:  # noqa: ANN001
+    def __init__(self, cfg, B: int, T: int, mode: str, scored: float = 1.0,  # noqa: ANN001
+                 targets: tuple[str, ...] = ("q", "v"), dropout: float = 0.0) -> None:
         import torch
         from torch_reference import TorchLlama, TorchLoRA
 
@@ -121,7 +137,9 @@ class Torch:
             for p in m.parameters():
                 p.requires_grad_(False)
             for b in m.blocks:
-                b.q, b.v = TorchLoRA(b.q, 16, 32), TorchLoRA(b.v, 16, 32)
+                for t in targets:
+                    name = TORCH_NAMES[t]
+                    setattr(b, name, TorchLoRA(getattr(b, name), 16, 32, dropout))
         self.m, self.V = m, cfg.vocab_size
         self.opt = torch.optim.AdamW([p for p in m.parameters() if p.requires_grad], lr=1e-4)
         self.ids = torch.randint(0, cfg.vocab_size, (B, T + 1))
@@ -180,6 +198,8 @@ def main() -> None:
     ap.add_argument("--modes", default="full,lora")
     ap.add_argument("--scored", type=float, default=1.0,
                     help="fraction of each sequence's positions scored (the last ones), as a fine-tuning response")
+    ap.add_argument("--lora-targets", default="q,v", help="projections LoRA wraps in the lora mode")
+    ap.add_argument("--lora-dropout", type=float, default=0.0, help="dropout on the LoRA input in the lora mode")
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
     threads = 1 if args.cpu_time else args.threads
@@ -192,18 +212,22 @@ def main() -> None:
 
     cfg = LlamaConfig(vocab_size=4096, dim=256, n_layers=4, n_heads=8, n_kv_heads=4, ffn_dim=688, context_length=args.seq)
     B, T = args.batch, args.seq
+    targets = args.lora_targets.split(",")
+    if unknown := set(targets) - set(TORCH_NAMES):
+        ap.error(f"--lora-targets: unknown {sorted(unknown)} (choose from {', '.join(TORCH_NAMES)})")
     clock = "cpu" if args.cpu_time else "wall"
     results: dict[str, Any] = {
         "machine": {"cpu": cpu_model(), "cores": os.cpu_count(), "threads": threads,
                     "loadavg_start": list(os.getloadavg()), "python": platform.python_version(),
                     "torch": torch.__version__},
         "clock": clock, "config": cfg.to_dict(), "batch": B, "seq": T, "scored": args.scored, "steps": args.steps,
-        "repeat": args.repeat, "modes": {}}
+        "repeat": args.repeat, "lora_targets": targets, "lora_dropout": args.lora_dropout, "modes": {}}
     print(f"{cpu_model()}, {os.cpu_count()} cores, {threads} thread(s), clock={clock}, "
           f"load average {os.getloadavg()[0]:.1f}")
     mms: list[float] = []
     for mode in args.modes.split(","):
-        engines = [Ours(cfg, B, T, mode, args.scored), Torch(cfg, B, T, mode, args.scored)]
+        lora = {"targets": tuple(targets), "dropout": args.lora_dropout}
+        engines = [Ours(cfg, B, T, mode, args.scored, **lora), Torch(cfg, B, T, mode, args.scored, **lora)]
         for e in engines:
             for _ in range(args.warmup):
                 e.step()
@@ -222,7 +246,7 @@ def main() -> None:
         med = {name: {k: statistics.median(v) for k, v in t.items()} for name, t in times.items()}
         ours, theirs = med["ours"][clock], med["torch"][clock]
         mm = statistics.median(mms)
-        gflops = model_flops(cfg, B, T, mode, scored=args.scored) / ours / 1e9
+        gflops = model_flops(cfg, B, T, mode, scored=args.scored, targets=tuple(targets)) / ours / 1e9
         row = {"ours_s": round(ours, 4), "torch_s": round(theirs, 4),
                "ours_tok_s": round(B * T / ours, 1), "torch_tok_s": round(B * T / theirs, 1),
                "ours_over_torch": round(theirs / ours, 3), "ours_over_torch_per_round": round_ratios,
