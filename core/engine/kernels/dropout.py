@@ -3,10 +3,11 @@
 ``dropout_apply(x, seed, p) -> x * mask / (1 - p)`` for any shape (C order), dtype preserved; the
 backward is the same call on the gradient (the same seed gives the same mask), so no mask is
 stored. ``dropout_add(x, seed, p, out)`` adds the same ``x * mask / (1 - p)`` into ``out`` in place
-(a gradient that flows through the dropout into one that is already there). Element ``i`` is kept when the top 32 bits of ``splitmix64(seed + i * GOLDEN)`` are at
-least ``round(p * 2**32)``: independent, uniform bits per element, the same whatever the thread
-count or split (element ranges run in parallel on the engine pool). One pass instead of numpy's
-four (uniform floats, compare, cast, multiply), and no float mask array.
+(a gradient that flows through the dropout into one that is already there). Element ``i`` is kept
+when the top 32 bits of ``splitmix64(seed + i * GOLDEN)`` are at least ``round(p * 2**32)``:
+independent, uniform bits per element, the same whatever the thread count or split (element
+ranges run in parallel on the engine pool). One pass instead of numpy's four (uniform floats,
+compare, cast, multiply), and no float mask array.
 """
 
 from __future__ import annotations
