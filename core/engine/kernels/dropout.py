@@ -59,25 +59,25 @@ def keep_threshold(p: float) -> int:
     return min(int(round(p * 2.0**32)), 2**32)
 
 
-def dropout_apply(x: np.ndarray, seed: int, p: float) -> np.ndarray:
-    """``x`` with each element zeroed with probability ``p`` (mask from ``seed``), the rest / (1 - p)."""
+def _run(kernel, x: np.ndarray, out: np.ndarray, seed: int, p: float) -> None:  # noqa: ANN001
+    """``kernel`` over x's elements in C order into the flat ``out``, with p's scale and threshold."""
     if not 0.0 <= p < 1.0:
         raise ValueError(f"dropout probability must be in [0, 1), got {p}")
     flat = np.ascontiguousarray(x).reshape(-1)
-    out = np.empty_like(flat)
     scale = flat.dtype.type(1.0 / (1.0 - p))
-    for_ranges(_dropout_kernel, flat.size, _GRAIN, flat, out, np.uint64(seed), np.uint64(keep_threshold(p)), scale)
+    for_ranges(kernel, flat.size, _GRAIN, flat, out, np.uint64(seed), np.uint64(keep_threshold(p)), scale)
+
+
+def dropout_apply(x: np.ndarray, seed: int, p: float) -> np.ndarray:
+    """``x`` with each element zeroed with probability ``p`` (mask from ``seed``), the rest / (1 - p)."""
+    out = np.empty(x.size, dtype=x.dtype)
+    _run(_dropout_kernel, x, out, seed, p)
     return out.reshape(x.shape)
 
 
 def dropout_add(x: np.ndarray, seed: int, p: float, out: np.ndarray) -> np.ndarray:
     """``out += dropout_apply(x, seed, p)`` in one pass, bit for bit; ``out`` C-contiguous, x's shape and dtype."""
-    if not 0.0 <= p < 1.0:
-        raise ValueError(f"dropout probability must be in [0, 1), got {p}")
     if out.shape != x.shape or out.dtype != x.dtype or not out.flags.c_contiguous:
         raise ValueError(f"dropout_add: out must be C-contiguous {x.shape} {x.dtype}, got {out.shape} {out.dtype}")
-    flat = np.ascontiguousarray(x).reshape(-1)
-    scale = flat.dtype.type(1.0 / (1.0 - p))
-    for_ranges(_dropout_add_kernel, flat.size, _GRAIN, flat, out.reshape(-1), np.uint64(seed),
-               np.uint64(keep_threshold(p)), scale)
+    _run(_dropout_add_kernel, x, out.reshape(-1), seed, p)
     return out
