@@ -71,6 +71,26 @@ def test_catalog_doc_matches_the_catalog():
     assert table == catalog_markdown(list(builtin_catalog().values())), "regenerate with `simplex-train list --markdown`"
 
 
+def test_results_table_is_the_recorded_train_all_summary():
+    """docs/results.md ends with train-all's summary.md of benchmarks/results-train-all.json, over
+    the whole catalog, and its first line counts from that file."""
+    import json
+
+    from simplex_training.catalog import builtin_catalog
+    from simplex_training.finetune.batch import render_markdown
+
+    doc = json.loads((DOCS.parent / "benchmarks" / "results-train-all.json").read_text())
+    text = (DOCS / "results.md").read_text()
+    assert text.split("\n## Table\n\n", 1)[1] == render_markdown(doc["rows"])
+    assert {r["id"] for r in doc["rows"]} == set(builtin_catalog()) and doc["specialists"] == len(builtin_catalog())
+    ids = [r["id"] for r in doc["rows"]]
+    beats = sum(all(r["beats_base"] for r in doc["rows"] if r["id"] == sid) for sid in dict.fromkeys(ids))
+    n = doc["specialists"]
+    assert text.split("\n\n")[1].startswith(
+        f"**{len(doc['passed'])} of {n} specialists meet all their thresholds. {beats} of {n} beat the base on "
+        "every metric.**")
+
+
 def test_every_catalog_entry_field_is_documented_for_plugin_authors():
     from simplex_training.catalog import CatalogEntry
 

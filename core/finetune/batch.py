@@ -49,7 +49,8 @@ def run_one(specialist_id: str, out_dir: str, kwargs: dict[str, Any], marker: st
 
 def _from_metrics(out_dir: Path, specialist_id: str) -> dict[str, Any]:
     doc = json.loads((out_dir / specialist_id / "metrics.json").read_text(encoding="utf-8"))
-    return {"id": specialist_id, "status": "skipped", "seconds": doc.get("training", {}).get("total_seconds"),
+    seconds = doc.get("training", {}).get("total_seconds")
+    return {"id": specialist_id, "status": "skipped", "seconds": None if seconds is None else round(seconds, 1),
             "passed": bool(doc.get("passed")), "comparison": doc.get("comparison", {})}
 
 

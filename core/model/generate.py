@@ -4,7 +4,9 @@ Prompts are sorted by token length and decoded ``batch_size`` at a time, the sho
 left-padded to its longest: each KV cache's ``start`` holds a row's padding, which no real position
 attends to, and the row's positions count from its first real token, so a row decodes as it would
 alone (up to float rounding). Decoding runs under ``no_grad`` and stops per row at a stop token or
-after ``max_new_tokens`` (fewer when the row would leave the context).
+after ``max_new_tokens`` (fewer when the row would leave the context). Once at most half of a
+batch's rows are still going, the finished ones are dropped from it and from its caches, so a few
+long answers do not keep the whole batch computing.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ def _batches(lengths: Sequence[int], batch_size: int, max_new: int, context: int
     return out
 
 
+COMPACT_AT = 0.5  # drop a batch's finished rows once no more than this fraction of its rows go on
 PREFILL_SCORE_BYTES = 1 << 28  # attention scores of one prefill chunk: at most 256 MiB
 
 
@@ -116,15 +119,21 @@ def generate(model: LlamaModel, prompts: Sequence[Sequence[int]], max_new_tokens
                 for row, i in enumerate(idx):
                     ids[row, pad[row]:] = prompts[i]
                 logits, caches = _prefill(model, ids, pad, length + n_new)
+                live = np.array(idx)  # the prompt index of each row still in the batch
                 done = limits <= 0
                 for step in range(n_new):
                     nxt = sample_next(logits, rng, temperature, top_k, top_p)
-                    for row, i in enumerate(idx):
+                    for row, i in enumerate(live):
                         if not done[row]:
                             results[i].append(int(nxt[row]))
                             done[row] = int(nxt[row]) in stops or len(results[i]) >= limits[row]
                     if done.all():
                         break
+                    going = np.flatnonzero(~done)
+                    if len(going) <= COMPACT_AT * len(done):  # drop the finished rows
+                        live, done, limits, nxt = live[going], done[going], limits[going], nxt[going]
+                        for c in caches:
+                            c.keep(going)
                     logits = model(nxt[:, None], length + step, caches).data[:, -1]
     finally:
         model.train(was_training)

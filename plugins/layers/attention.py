@@ -55,6 +55,13 @@ class KVCache:
         self.length += t
         return self.k[:, :, : self.length], self.v[:, :, : self.length]
 
+    def keep(self, rows: np.ndarray) -> None:
+        """Keep only ``rows`` (indices, in order) of the batch: the others are dropped, e.g. rows that
+        finished decoding."""
+        self.k, self.v = self.k[rows], self.v[rows]
+        if self.start is not None:
+            self.start = self.start[rows]
+
 
 class GroupedQueryAttention(Module):
     name = "grouped_query_attention"

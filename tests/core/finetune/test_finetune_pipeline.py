@@ -123,6 +123,8 @@ def test_train_all_records_a_failure_and_goes_on(tiny_base, tmp_path, register_p
     again = train_all(["sentiment_analysis"], parallel=1, out_dir=tmp_path, base=tiny_base, steps=2,
                       config_overrides=SMALL)
     assert again["skipped"] == ["sentiment_analysis"]  # complete metrics.json: not retrained
+    skipped = {(r["id"], r["metric"]): r for r in again["rows"]}[("sentiment_analysis", "accuracy")]
+    assert skipped["seconds"] == ok["seconds"] and skipped["value"] == ok["value"]  # the same row, as trained
     with pytest.raises(SimplexError, match="unknown specialist 'sentimnt_analysis'"):
         train_all(["sentimnt_analysis"], out_dir=tmp_path)
 

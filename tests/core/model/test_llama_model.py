@@ -113,6 +113,38 @@ def test_prefill_in_row_chunks_gives_the_same_tokens(monkeypatch):
     assert generate(model, prompts, 10) == whole
 
 
+@pytest.mark.parametrize("compact_at", [0.0, 0.5, 1.0], ids=["never", "half", "every-stop"])
+def test_rows_that_stop_are_dropped_without_changing_the_others(monkeypatch, compact_at):
+    import simplex_training.model.generate as gen
+
+    model = LlamaModel(CFGS[0], seed=9)
+    rng = np.random.default_rng(6)
+    prompts = [list(rng.integers(1, 97, n)) for n in (3, 5, 5, 8, 9, 11, 12, 14)]
+    free = [generate(model, [p], 16)[0] for p in prompts]
+    stops = {free[0][1], free[3][6], free[5][11]}  # rows end at different steps, some never
+
+    def cut(out):
+        first = next((j for j, t in enumerate(out) if t in stops), None)
+        return out if first is None else out[: first + 1]
+
+    expected = [cut(out) for out in free]
+    assert len({len(out) for out in expected}) > 2
+    monkeypatch.setattr(gen, "COMPACT_AT", compact_at)
+    assert generate(model, prompts, 16, stop_ids=stops, batch_size=8) == expected
+
+
+def test_kv_cache_keeps_the_chosen_rows():
+    from simplex_training.plugins.layers.attention import KVCache
+
+    c = KVCache.empty(4, 2, 6, 3, start=np.array([0, 2, 1, 3]))
+    c.append(np.arange(4 * 2 * 2 * 3, dtype=np.float32).reshape(4, 2, 2, 3), np.ones((4, 2, 2, 3), np.float32))
+    k = c.k.copy()
+    c.keep(np.array([1, 3]))
+    assert c.k.shape == (2, 2, 6, 3) and c.length == 2
+    np.testing.assert_array_equal(c.k, k[[1, 3]])
+    np.testing.assert_array_equal(c.start, [2, 3])
+
+
 def test_sampling_is_seeded_and_respects_top_k():
     logits = np.log(np.array([[0.5, 0.3, 0.15, 0.05]] * 2000))
     a = sample_next(logits, np.random.default_rng(0), temperature=1.0, top_k=2)
