@@ -6,7 +6,7 @@ attends to, and the row's positions count from its first real token, so a row de
 alone (up to float rounding). Decoding runs under ``no_grad`` and stops per row at a stop token or
 after ``max_new_tokens`` (fewer when the row would leave the context). Once at most half of a
 batch's rows are still going, the finished ones are dropped from it and from its caches, so a few
-long answers do not keep the whole batch computing.
+long answers do not keep the whole batch computing (a sampled step draws one number per row left).
 """
 
 from __future__ import annotations
