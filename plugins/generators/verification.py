@@ -49,6 +49,9 @@ NEGATED = {
 # The worked answer names each fact by its topic: the claim's first, then every evidence sentence in
 # the passage's order, each set against the claim. A sentence about the claim's topic and company
 # decides the verdict; if there is none, there is not enough info.
+# Equality is written so that copying decides it: the claim's line is `topic value = claim`, and an
+# evidence line with the same topic writes `topic value` and then `= claim` only if that text repeats
+# the claim line, the continuation an induction head reads off the earlier line (`!= claim` if not).
 TOPIC = {"founded": "founded in", "hq": "head office in", "employees": "employees:", "ceo": "CEO:",
          "product": "main product:"}
 BOUND = {"before": ("founded before", int.__lt__), "after": ("founded after", int.__gt__),
@@ -60,7 +63,8 @@ def worked_check(company: str, attr: str, form: str, claimed: object,
     if form in BOUND:
         lines = [f"Claim: {BOUND[form][0]} {claimed}."]
     else:
-        lines = [f"Claim: {'not ' if form == 'negated' else ''}{TOPIC[attr]} {claimed}."]
+        lines = [f"Claim: not {TOPIC[attr]} {claimed}." if form == "negated"
+                 else f"Claim: {TOPIC[attr]} {claimed} = claim"]
     for who, topic, value in stated:
         if who != company:
             lines.append(f"- {who}: another company")
@@ -72,7 +76,7 @@ def worked_check(company: str, attr: str, form: str, claimed: object,
         elif form == "negated":
             lines.append(f"- {TOPIC[topic]} {value}: the claim denies it")
         else:
-            lines.append(f"- {TOPIC[topic]} {value}: {'same as' if value == claimed else 'differs from'} the claim")
+            lines.append(f"- {TOPIC[topic]} {value} {'=' if value == claimed else '!='} claim")
     return "\n".join(lines)
 
 

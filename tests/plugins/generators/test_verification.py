@@ -112,6 +112,24 @@ def test_fact_checking_labels_follow_from_evidence() -> None:
     assert any(f in forms for f in (("supported", "more_than"), ("supported", "before")))
 
 
+def test_fact_checking_equal_values_repeat_the_claim_line() -> None:
+    # `= claim` follows an evidence value exactly when `topic value` repeats the claim line's text, so
+    # the deciding token is the continuation of an earlier line; a different value gets `!= claim`
+    seen = set()
+    for ex in _sample(FactCheckingGenerator):
+        lines = ex.response.split("\n")
+        claim_line = lines[0].removeprefix("Claim: ")
+        for line in lines[1:-1]:
+            if line.endswith((" = claim", " != claim")):
+                same = line.endswith(" = claim")
+                assert ("- " + claim_line == line) == same, ex.response
+                assert ex.metadata["label"] == ("supported" if same else "refuted")
+                seen.add(same)
+        if ex.metadata["claim_form"] in ("restate", "changed", "unstated"):
+            assert claim_line.endswith(" = claim")
+    assert seen == {True, False}
+
+
 def test_fact_checking_hard_nei_has_other_company_distractor() -> None:
     gen = FactCheckingGenerator()
     hard = [e for e in gen.generate(200, seed=3, difficulty="hard") if e.metadata["label"] == "not_enough_info"]
