@@ -113,7 +113,7 @@ def test_f16_and_q8_0_within_tolerance(tmp_path, tokenizer):
         assert meta["general.file_type"] == {"f16": 1, "q8_0": 7}[dtype]
         ref = reference_logits(config, stored, ids)
         # On a CPU with AMX, llama.cpp's AMX kernels (used for Q8_0 when its build has them) crash the
-        # process on any Q8_0 model, llama.cpp's own quantization of ours included (docs/export.md);
+        # process on any Q8_0 model, llama.cpp's own quantization of ours included (docs/training.md);
         # the file is checked on the plain kernels, which every build has.
         got = _llama_logits(_load(path, repack=dtype != "q8_0"), ids)
         diff = np.abs(got - ref).max()
