@@ -46,21 +46,28 @@ def _config(tied: bool) -> LlamaConfig:
 def _load(path, repack: bool = True) -> llama_cpp.Llama:
     """``repack=False`` is llama.cpp's ``--no-repack`` (model parameter ``use_extra_bufts = false``):
     weights stay in the file's layout and run on the plain CPU kernels, not the AMX or repacked ones."""
-    kwargs = dict(n_ctx=256, n_batch=256, logits_all=True, verbose=False, type_k=llama_cpp.GGML_TYPE_F32,
-                  type_v=llama_cpp.GGML_TYPE_F32, n_threads=2, seed=0)
-    if repack:
-        return llama_cpp.Llama(model_path=str(path), **kwargs)
     lib = llama_cpp.llama.llama_cpp  # the binding Llama.__init__ takes its default model parameters from
     default = lib.llama_model_default_params
+    if not repack:
 
-    def no_extra_bufts():
-        params = default()
-        params.use_extra_bufts = False
-        return params
+        def no_extra_bufts():
+            params = default()
+            params.use_extra_bufts = False
+            return params
 
-    lib.llama_model_default_params = no_extra_bufts
+        lib.llama_model_default_params = no_extra_bufts
     try:
-        return llama_cpp.Llama(model_path=str(path), **kwargs)
+        return llama_cpp.Llama(
+            model_path=str(path),
+            n_ctx=256,
+            n_batch=256,
+            logits_all=True,
+            verbose=False,
+            type_k=llama_cpp.GGML_TYPE_F32,
+            type_v=llama_cpp.GGML_TYPE_F32,
+            n_threads=2,
+            seed=0,
+        )
     finally:
         lib.llama_model_default_params = default
 
