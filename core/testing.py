@@ -29,7 +29,7 @@ import pytest
 
 from simplex_training.catalog import CatalogEntry
 from simplex_training.data import TrainingExample
-from simplex_training.generator import Generator
+from simplex_training.generator import DIFFICULTIES, Generator
 from simplex_training.pluginmanager import PluginHost, get_host
 
 CONFIDENCE_RE = re.compile(r"\[confidence: (\d\.\d\d)\]")
@@ -45,6 +45,12 @@ def sample(gen: Generator, n: int = SAMPLE_SIZE, seed: int = SAMPLE_SEED) -> lis
     if key not in _samples:
         _samples[key] = list(gen.generate(n, seed=seed))
     return _samples[key]
+
+
+def sample_each_difficulty(gen: Generator, n: int, seed: int, **options: Any) -> list[TrainingExample]:
+    """``n`` examples at each difficulty, easy first (for a generator's own content tests);
+    ``options`` go to :meth:`Generator.generate` (``locale``)."""
+    return [ex for d in DIFFICULTIES for ex in gen.generate(n, seed=seed, difficulty=d, **options)]
 
 
 def norm_text(value: Any) -> str:

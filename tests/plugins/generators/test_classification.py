@@ -20,6 +20,7 @@ from simplex_training.plugins.generators.classification import (
     TopicClassificationGenerator,
     ToxicityDetectionGenerator,
 )
+from simplex_training.testing import sample_each_difficulty
 
 IDS = ["topic_classification", "intent_classification", "spam_detection", "toxicity_detection"]
 
@@ -33,8 +34,7 @@ def test_registered(sid: str) -> None:
 
 
 def _sample(gen_cls: type, n: int = 300, seed: int = 5) -> list[Any]:
-    gen = gen_cls()
-    return [ex for d in ("easy", "medium", "hard") for ex in gen.generate(n, seed=seed, difficulty=d)]
+    return sample_each_difficulty(gen_cls(), n, seed)
 
 
 @functools.lru_cache(maxsize=None)

@@ -18,6 +18,7 @@ from simplex_training.plugins.generators.data import (
     DataTransformationGenerator,
     TableQAGenerator,
 )
+from simplex_training.testing import sample_each_difficulty
 
 IDS = ["data_cleaning", "data_transformation", "table_qa"]
 
@@ -31,8 +32,7 @@ def test_registered(sid: str) -> None:
 
 
 def _sample(gen_cls: type, n: int = 300, seed: int = 5, locale: str = "en_US") -> list[Any]:
-    gen = gen_cls()
-    return [ex for d in ("easy", "medium", "hard") for ex in gen.generate(n, seed=seed, difficulty=d, locale=locale)]
+    return sample_each_difficulty(gen_cls(), n, seed, locale=locale)
 
 
 # -- data_cleaning: parse the messy record back out of the prompt and clean it independently -------

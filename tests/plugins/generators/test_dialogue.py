@@ -17,6 +17,7 @@ from simplex_training.plugins.generators.dialogue import (
     NegotiationGenerator,
     TaskOrientedGenerator,
 )
+from simplex_training.testing import sample_each_difficulty
 
 IDS = ["task_oriented", "chitchat", "negotiation"]
 
@@ -30,8 +31,7 @@ def test_registered(sid: str) -> None:
 
 
 def _sample(gen_cls: type, n: int = 300, seed: int = 5) -> list[Any]:
-    gen = gen_cls()
-    return [ex for d in ("easy", "medium", "hard") for ex in gen.generate(n, seed=seed, difficulty=d)]
+    return sample_each_difficulty(gen_cls(), n, seed)
 
 
 # -- task_oriented: an independent slot tracker over the user turns --------------------------------

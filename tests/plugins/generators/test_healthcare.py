@@ -17,6 +17,7 @@ from simplex_training.plugins.generators.healthcare import (
     ClinicalNERGenerator,
     MedicalQAGenerator,
 )
+from simplex_training.testing import sample_each_difficulty
 
 IDS = ["medical_qa", "clinical_ner"]
 
@@ -30,8 +31,7 @@ def test_registered(sid: str) -> None:
 
 
 def _sample(gen_cls: type, n: int = 300, seed: int = 5) -> list[Any]:
-    gen = gen_cls()
-    return [ex for d in ("easy", "medium", "hard") for ex in gen.generate(n, seed=seed, difficulty=d)]
+    return sample_each_difficulty(gen_cls(), n, seed)
 
 
 # -- medical_qa: recompute every answer from the numbers in the prompt -----------------------------

@@ -17,6 +17,7 @@ from simplex_training.plugins.generators.search import (
     PassageRankingGenerator,
     QueryUnderstandingGenerator,
 )
+from simplex_training.testing import sample_each_difficulty
 
 IDS = ["query_understanding", "passage_ranking"]
 
@@ -30,8 +31,7 @@ def test_registered(sid: str) -> None:
 
 
 def _sample(gen_cls: type, n: int = 300, seed: int = 5) -> list[Any]:
-    gen = gen_cls()
-    return [ex for d in ("easy", "medium", "hard") for ex in gen.generate(n, seed=seed, difficulty=d)]
+    return sample_each_difficulty(gen_cls(), n, seed)
 
 
 # -- query_understanding --------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from simplex_training.plugins.generators.summarization import (
     MultiDocSummarizationGenerator,
     NewsSummarizationGenerator,
 )
+from simplex_training.testing import sample_each_difficulty
 
 IDS = ["news_summarization", "meeting_summarization", "document_summarization", "multi_doc_summarization"]
 GENS = [NewsSummarizationGenerator, MeetingSummarizationGenerator, DocumentSummarizationGenerator,
@@ -29,11 +30,7 @@ def test_registered(sid: str) -> None:
 
 
 def _sample(gen_cls: type, n: int = 150, seed: int = 3) -> list[Any]:
-    gen = gen_cls()
-    out = []
-    for d in ("easy", "medium", "hard"):
-        out += list(gen.generate(n, seed=seed, difficulty=d))
-    return out
+    return sample_each_difficulty(gen_cls(), n, seed)
 
 
 def _numbers(text: str) -> list[str]:

@@ -20,6 +20,7 @@ from simplex_training.plugins.generators.translation import (
     TranslationGenerator,
     render,
 )
+from simplex_training.testing import sample_each_difficulty
 
 IDS = ["translation", "cross_lingual"]
 
@@ -33,8 +34,7 @@ def test_registered(sid: str) -> None:
 
 
 def _sample(gen_cls: type, n: int = 300, seed: int = 5) -> list[Any]:
-    gen = gen_cls()
-    return [ex for d in ("easy", "medium", "hard") for ex in gen.generate(n, seed=seed, difficulty=d)]
+    return sample_each_difficulty(gen_cls(), n, seed)
 
 
 # -- the phrase table ----------------------------------------------------------------------------

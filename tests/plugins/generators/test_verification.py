@@ -14,6 +14,7 @@ from simplex_training.plugins.generators.verification import (
     ClaimDetectionGenerator,
     FactCheckingGenerator,
 )
+from simplex_training.testing import sample_each_difficulty
 
 IDS = ["fact_checking", "claim_detection"]
 
@@ -27,8 +28,7 @@ def test_registered(sid: str) -> None:
 
 
 def _sample(gen_cls: type, n: int = 300, seed: int = 5) -> list[Any]:
-    gen = gen_cls()
-    return [ex for d in ("easy", "medium", "hard") for ex in gen.generate(n, seed=seed, difficulty=d)]
+    return sample_each_difficulty(gen_cls(), n, seed)
 
 
 # -- fact_checking: read the evidence for the company and judge the claim independently -------------

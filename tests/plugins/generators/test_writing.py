@@ -17,6 +17,7 @@ from simplex_training.plugins.generators.writing import (
     ReportGenerationGenerator,
     TechnicalWritingGenerator,
 )
+from simplex_training.testing import sample_each_difficulty
 
 IDS = ["technical_writing", "copywriting", "email_writing", "report_generation", "creative_writing"]
 
@@ -30,11 +31,7 @@ def test_registered(sid: str) -> None:
 
 
 def _sample(gen_cls: type, n: int = 150, seed: int = 3) -> list[Any]:
-    gen = gen_cls()
-    out = []
-    for d in ("easy", "medium", "hard"):
-        out += list(gen.generate(n, seed=seed, difficulty=d))
-    return out
+    return sample_each_difficulty(gen_cls(), n, seed)
 
 
 def _numbers(text: str) -> list[str]:
