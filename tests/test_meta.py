@@ -57,12 +57,15 @@ def test_package_list_covers_every_folder():
 
 def test_every_plugin_module_has_its_own_test_file():
     missing = []
-    for mod in sorted((ROOT / "plugins").glob("*/*.py")):
-        if mod.name == "__init__.py":
-            continue
-        kind = mod.parent.name
-        if not (ROOT / "tests" / "plugins" / kind / f"test_{mod.stem}.py").exists():
-            missing.append(f"tests/plugins/{kind}/test_{mod.stem}.py")
+    for mod in sorted((ROOT / "plugins").glob("*/**/*.py")):
+        if mod.name == "__init__.py":  # a package (plugins/generators/coding/) is tested as test_<package>.py
+            mod = mod.parent
+            if mod.parent == ROOT / "plugins":
+                continue
+        rel = mod.parent.relative_to(ROOT / "plugins")
+        test = ROOT / "tests" / "plugins" / rel / f"test_{mod.stem}.py"
+        if not test.exists():
+            missing.append(str(test.relative_to(ROOT)))
     assert not missing, missing
 
 
