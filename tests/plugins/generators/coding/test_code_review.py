@@ -8,6 +8,7 @@ import sqlite3
 from typing import Any
 
 import pytest
+
 from simplex_training.plugins.generators.coding.code_review import CodeReviewGenerator
 from simplex_training.testing import sample_each_difficulty
 

@@ -1,4 +1,5 @@
-"""Content tests for the code_generation and code_documentation generators (plugins/generators/coding/code_tasks.py)."""
+"""Content tests for the code_generation and code_documentation generators
+(plugins/generators/coding/code_tasks.py)."""
 
 from __future__ import annotations
 
