@@ -160,9 +160,6 @@ class MedicalQAGenerator(Generator):
         return body, steps, cat, None
 
     def _convert(self, ctx: GenContext, who: str):
-        units = {"lb_kg": ("lb", "kg", Fraction("0.4536"), "1 lb = 0.4536 kg"),
-                 "glucose": ("mg/dL", "mmol/L", Fraction(1, 18), "1 mmol/L = 18 mg/dL"),
-                 "in_cm": ("in", "cm", Fraction("2.54"), "1 in = 2.54 cm")}
         if ctx.difficulty == "hard":  # convert a change between two readings
             if ctx.rng.random() < 0.5:
                 a, b = ctx.sample(range(90, 300), 2)
