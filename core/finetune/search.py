@@ -41,8 +41,8 @@ from typing import Any
 
 import numpy as np
 
-from simplex_training.finetune.search_space import (describe, initial_point, neighbor, point_key, random_point,
-                                                    to_overrides)
+from simplex_training.finetune.search_space import (Point, describe, initial_point, neighbor, point_key,
+                                                    random_point, to_overrides)
 
 METHODS = ("anneal", "random")
 T0 = 0.02
