@@ -1,6 +1,9 @@
-"""Repository invariants: entry points, packages, plugin test files, catalog coverage."""
+"""Repository invariants: entry points, packages, plugin test files, catalog coverage, no
+undefined or unused names."""
 
 import importlib
+import subprocess
+import sys
 import tomllib
 from importlib import metadata
 from pathlib import Path
@@ -77,3 +80,11 @@ def test_nothing_imports_bare_core_or_plugins():
             if s.startswith(("import core", "from core", "import plugins", "from plugins")):
                 offenders.append(f"{path.relative_to(ROOT)}: {s}")
     assert not offenders, offenders
+
+
+def test_no_undefined_or_unused_names():
+    """pyflakes' checks (ruff's F rules): undefined names, unused imports and variables, and the like."""
+    dirs = [str(ROOT / d) for d in ("core", "plugins", "tests", "benchmarks")]
+    run = subprocess.run([sys.executable, "-m", "ruff", "check", "--select", "F", "--no-cache",
+                          "--output-format", "concise", *dirs], capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
