@@ -4,21 +4,18 @@
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 import pytest
 
-from simplex_training.pluginmanager import get_host
+from simplex_training.plugins.generators.core_capabilities.belief_revision import (
+    BeliefRevisionGenerator,
+)
+from simplex_training.plugins.generators.core_capabilities.common import half_up
+
+GEN = BeliefRevisionGenerator()
 
 
-def examples(name: str, n: int = 300, difficulty: str = "medium", seed: int = 5):
-    return list(get_host().registry("generators")[name].generate(n, seed=seed, difficulty=difficulty))
-
-
-def round_half_up(x: Fraction, places: int = 2) -> str:
-    d = Decimal(x.numerator) / Decimal(x.denominator)
-    return str(d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
 POSITIVE = ("comes back positive", "flags it", "goes off", "marks it as phishing", "is triggered", "is passed",
@@ -48,23 +45,23 @@ def _posterior_from_prompt(prompt: str) -> tuple[Fraction, Fraction, int]:
 @pytest.mark.parametrize("difficulty", ["easy", "medium", "hard"])
 def test_belief_revision_posterior_is_bayes(difficulty: str) -> None:
     unchanged = 0
-    for ex in examples("belief_revision", 400, difficulty):
+    for ex in GEN.generate(400, seed=5, difficulty=difficulty):
         prior, posterior, pieces = _posterior_from_prompt(ex.prompt)
         assert pieces == (2 if difficulty == "hard" else 1), ex.prompt
-        answer = round_half_up(posterior)
+        answer = half_up(posterior, 2)
         meta = ex.metadata
         assert meta["answer"] == answer, (ex.prompt, ex.response)
         assert meta["numeric_answer"] == float(answer) == meta["confidence"]
         assert ex.response.endswith(f"Answer: {answer} [confidence: {answer}]")
         if posterior == prior:
             unchanged += 1
-            assert answer == round_half_up(prior)
+            assert answer == half_up(prior, 2)
     # irrelevant / uninformative evidence leaves the belief where it was (hard: both pieces must be)
     assert unchanged >= (20 if difficulty != "hard" else 3)
 
 
 def test_belief_revision_direction_of_update() -> None:
-    for ex in examples("belief_revision", 300, "medium"):
+    for ex in GEN.generate(300, seed=5, difficulty="medium"):
         prior, posterior, _ = _posterior_from_prompt(ex.prompt)
         lrs = [Fraction(x) for x in ex.metadata["likelihood_ratios"]]
         if all(x > 1 for x in lrs):

@@ -8,7 +8,10 @@ from fractions import Fraction
 import pytest
 
 from simplex_training.generator import GenContext
-from simplex_training.plugins.generators.core_capabilities.common import half_up, pick_template
+from simplex_training.plugins.generators.core_capabilities.common import (
+    half_up,
+    pick_template,
+)
 
 
 @pytest.mark.parametrize(("x", "places", "want"), [

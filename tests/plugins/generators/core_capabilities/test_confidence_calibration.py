@@ -4,22 +4,19 @@
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 import pytest
 
-from simplex_training.pluginmanager import get_host
+from simplex_training.plugins.generators.core_capabilities.common import half_up
+from simplex_training.plugins.generators.core_capabilities.confidence_calibration import (
+    ConfidenceCalibrationGenerator,
+)
 from simplex_training.testing import CONFIDENCE_RE, expected_calibration_error
 
-
-def examples(name: str, n: int = 300, difficulty: str = "medium", seed: int = 5):
-    return list(get_host().registry("generators")[name].generate(n, seed=seed, difficulty=difficulty))
+GEN = ConfidenceCalibrationGenerator()
 
 
-def round_half_up(x: Fraction, places: int = 2) -> str:
-    d = Decimal(x.numerator) / Decimal(x.denominator)
-    return str(d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
 DECK = [(rank, suit) for rank in range(1, 14) for suit in ("hearts", "diamonds", "clubs", "spades")]
@@ -72,7 +69,7 @@ def _p_yes(prompt: str, family: str) -> Fraction:
 @pytest.mark.parametrize("difficulty", ["easy", "medium", "hard"])
 def test_calibration_answer_is_the_more_likely_outcome(difficulty: str) -> None:
     families = set()
-    for ex in examples("confidence_calibration", 400, difficulty):
+    for ex in GEN.generate(400, seed=5, difficulty=difficulty):
         meta, prompt = ex.metadata, ex.prompt
         families.add(meta["family"])
         if meta["family"] == "urn":
@@ -87,14 +84,14 @@ def test_calibration_answer_is_the_more_likely_outcome(difficulty: str) -> None:
                 best = max(counts)
                 assert sum(1 for c, _ in counts if c == best[0]) == 1
                 assert meta["answer"] == best[1]
-                assert meta["confidence"] == float(round_half_up(Fraction(best[0], total)))
+                assert meta["confidence"] == float(half_up(Fraction(best[0], total), 2))
                 continue
         else:
             p_yes = _p_yes(prompt, meta["family"])
         assert p_yes != Fraction(1, 2)
         expected = ("yes", p_yes) if p_yes > Fraction(1, 2) else ("no", 1 - p_yes)
         assert meta["answer"] == expected[0], prompt
-        assert meta["confidence"] == float(round_half_up(expected[1])), prompt
+        assert meta["confidence"] == float(half_up(expected[1], 2)), prompt
         tag = CONFIDENCE_RE.findall(ex.response)
         assert tag == [f"{meta['confidence']:.2f}"]
         assert ex.response.rstrip().endswith(f"Answer: {meta['answer']} [confidence: {meta['confidence']:.2f}]")
@@ -104,7 +101,7 @@ def test_calibration_answer_is_the_more_likely_outcome(difficulty: str) -> None:
 
 @pytest.mark.parametrize("difficulty", ["easy", "medium", "hard"])
 def test_calibration_confidence_matches_simulated_accuracy(difficulty: str) -> None:
-    exs = examples("confidence_calibration", 2000, difficulty, seed=13)
+    exs = list(GEN.generate(2000, seed=13, difficulty=difficulty))
     conf = [e.metadata["confidence"] for e in exs]
     correct = [e.metadata["correct"] for e in exs]
     assert expected_calibration_error(conf, correct) <= 0.05

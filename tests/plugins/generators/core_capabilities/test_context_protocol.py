@@ -8,11 +8,12 @@ from fractions import Fraction
 
 import pytest
 
-from simplex_training.pluginmanager import get_host
+from simplex_training.plugins.generators.core_capabilities.context_protocol import (
+    ContextProtocolGenerator,
+)
 
+GEN = ContextProtocolGenerator()
 
-def examples(name: str, n: int = 300, difficulty: str = "medium", seed: int = 5):
-    return list(get_host().registry("generators")[name].generate(n, seed=seed, difficulty=difficulty))
 
 
 BELIEF_RE = re.compile(r"belief: (.*) \(confidence (0\.\d\d)\)")
@@ -47,7 +48,7 @@ def _question(prompt: str) -> str:
 @pytest.mark.parametrize("difficulty", ["easy", "medium", "hard"])
 def test_context_protocol_answers_follow_from_blocks(difficulty: str) -> None:
     kinds = set()
-    for ex in examples("context_protocol", difficulty=difficulty):
+    for ex in GEN.generate(300, seed=5, difficulty=difficulty):
         answer, prompt = ex.metadata["answer"], ex.prompt
         assert ex.response == f"Answer: {answer}"
         ctx_lines, hives = _blocks(prompt)
@@ -88,7 +89,7 @@ def test_context_protocol_answers_follow_from_blocks(difficulty: str) -> None:
 
 def test_context_protocol_difficulty_adds_memory() -> None:
     def mean_lines(d: str) -> float:
-        exs = examples("context_protocol", 200, d)
+        exs = list(GEN.generate(200, seed=5, difficulty=d))
         return sum(len(_blocks(e.prompt)[0]) + sum(map(len, _blocks(e.prompt)[1].values())) for e in exs) / len(exs)
 
     assert mean_lines("easy") + 2 < mean_lines("medium") < mean_lines("hard") - 2

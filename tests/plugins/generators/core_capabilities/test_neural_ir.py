@@ -8,11 +8,12 @@ import re
 
 import pytest
 
-from simplex_training.pluginmanager import get_host
+from simplex_training.plugins.generators.core_capabilities.neural_ir import (
+    NeuralIRGenerator,
+)
 
+GEN = NeuralIRGenerator()
 
-def examples(name: str, n: int = 300, difficulty: str = "medium", seed: int = 5):
-    return list(get_host().registry("generators")[name].generate(n, seed=seed, difficulty=difficulty))
 
 
 def _sig(z: float) -> float:
@@ -91,7 +92,7 @@ def _close(text: str, value: float, d: int) -> bool:
 @pytest.mark.parametrize("difficulty", ["easy", "medium", "hard"])
 def test_neural_ir_arithmetic(difficulty: str) -> None:
     families = set()
-    for ex in examples("neural_ir", 400, difficulty):
+    for ex in GEN.generate(400, seed=5, difficulty=difficulty):
         fam = ex.metadata["family"]
         families.add(fam)
         expected, d = _expected_neural(ex.prompt, fam)
@@ -114,7 +115,7 @@ def test_neural_ir_arithmetic(difficulty: str) -> None:
 
 def test_neural_ir_difficulty_grows_problems() -> None:
     def sizes(d: str) -> float:
-        exs = [e for e in examples("neural_ir", 300, d) if e.metadata["family"] in ("softmax", "entropy")]
+        exs = [e for e in GEN.generate(300, seed=5, difficulty=d) if e.metadata["family"] in ("softmax", "entropy")]
         return sum(len(re.findall(r"[A-D]=|\d\.\d\d(?=[,\]])", e.prompt)) for e in exs) / len(exs)
 
     assert sizes("easy") < sizes("medium") < sizes("hard")
