@@ -45,6 +45,13 @@ def test_every_catalog_entry_has_a_generator_and_an_evaluator_task_type(simplex_
         assert entry.task_type.value in {"classification", "extraction", "generation", "reasoning", "calibration"}
 
 
+@pytest.mark.parametrize("sid", sorted(builtin_catalog()))
+def test_every_builtin_specialist_is_registered_by_its_plugin(simplex_host, sid):
+    assert f"specialists.{sid}" in simplex_host.infos
+    assert sid in simplex_host.registry("specialists")
+    assert simplex_host.registry("generators")[sid].name == sid
+
+
 def _package_dirs(folder: str, prefix: str) -> set[str]:
     base = ROOT / folder
     return {prefix + ("." + ".".join(p.parent.relative_to(base).parts) if p.parent != base else "")

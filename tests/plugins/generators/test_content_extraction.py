@@ -29,13 +29,6 @@ def text_of(prompt: str) -> str:
 
 
 @pytest.mark.parametrize("spec_id", IDS)
-def test_registered(spec_id: str) -> None:
-    host = get_host()
-    assert f"specialists.{spec_id}" in host.infos
-    assert spec_id in host.registry("generators")
-
-
-@pytest.mark.parametrize("spec_id", IDS)
 def test_response_is_the_gold_json(spec_id: str) -> None:
     for ex in examples(spec_id, 100, "hard"):
         assert json.loads(ex.response) == ex.metadata["fields"]

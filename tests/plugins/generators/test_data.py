@@ -12,23 +12,12 @@ from typing import Any
 
 import pytest
 
-from simplex_training.pluginmanager import get_host
 from simplex_training.plugins.generators.data import (
     DataCleaningGenerator,
     DataTransformationGenerator,
     TableQAGenerator,
 )
 from simplex_training.testing import sample_each_difficulty
-
-IDS = ["data_cleaning", "data_transformation", "table_qa"]
-
-
-@pytest.mark.parametrize("sid", IDS)
-def test_registered(sid: str) -> None:
-    host = get_host()
-    assert f"specialists.{sid}" in host.infos
-    assert sid in host.registry("generators")
-    assert sid in host.registry("specialists")
 
 
 def _sample(gen_cls: type, n: int = 300, seed: int = 5, locale: str = "en_US") -> list[Any]:

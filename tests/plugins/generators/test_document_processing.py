@@ -19,13 +19,6 @@ def examples(name: str, n: int = 300, difficulty: str = "medium", seed: int = 3)
 
 
 @pytest.mark.parametrize("spec_id", IDS)
-def test_registered(spec_id: str) -> None:
-    host = get_host()
-    assert f"specialists.{spec_id}" in host.infos
-    assert spec_id in host.registry("generators")
-
-
-@pytest.mark.parametrize("spec_id", IDS)
 def test_response_is_the_gold_json(spec_id: str) -> None:
     for ex in examples(spec_id, 100, "hard"):
         body = ex.response

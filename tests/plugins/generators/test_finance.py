@@ -10,7 +10,6 @@ import pytest
 
 from simplex_training.pluginmanager import get_host
 
-IDS = ["financial_analysis", "financial_sentiment", "risk_assessment"]
 DIFFS = ["easy", "medium", "hard"]
 
 
@@ -21,13 +20,6 @@ def gen(sid):
 def r2(x) -> Decimal:
     x = Fraction(x)
     return (Decimal(x.numerator) / Decimal(x.denominator)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-@pytest.mark.parametrize("sid", IDS)
-def test_registered(sid):
-    host = get_host()
-    assert f"specialists.{sid}" in host.infos
-    assert sid in host.registry("generators")
 
 
 # -- financial_analysis ---------------------------------------------------------------------------

@@ -11,7 +11,6 @@ import pytest
 
 from simplex_training.pluginmanager import get_host
 
-IDS = ["legal_analysis", "contract_review", "compliance_check"]
 DIFFS = ["easy", "medium", "hard"]
 MONTHS = {m: i for i, m in enumerate(calendar.month_name) if m}
 
@@ -38,13 +37,6 @@ def plus_months(d: date, n: int) -> date:
     y, m = divmod(d.month - 1 + n, 12)
     last = calendar.monthrange(d.year + y, m + 1)[1]
     return date(d.year + y, m + 1, min(d.day, last))
-
-
-@pytest.mark.parametrize("sid", IDS)
-def test_registered(sid):
-    host = get_host()
-    assert f"specialists.{sid}" in host.infos
-    assert sid in host.registry("generators")
 
 
 # -- legal_analysis -------------------------------------------------------------------------------

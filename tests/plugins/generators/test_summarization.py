@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from simplex_training.pluginmanager import get_host
 from simplex_training.plugins.generators.summarization import (
     DocumentSummarizationGenerator,
     MeetingSummarizationGenerator,
@@ -16,17 +15,8 @@ from simplex_training.plugins.generators.summarization import (
 )
 from simplex_training.testing import sample_each_difficulty
 
-IDS = ["news_summarization", "meeting_summarization", "document_summarization", "multi_doc_summarization"]
 GENS = [NewsSummarizationGenerator, MeetingSummarizationGenerator, DocumentSummarizationGenerator,
         MultiDocSummarizationGenerator]
-
-
-@pytest.mark.parametrize("sid", IDS)
-def test_registered(sid: str) -> None:
-    host = get_host()
-    assert f"specialists.{sid}" in host.infos
-    assert sid in host.registry("generators")
-    assert sid in host.registry("specialists")
 
 
 def _sample(gen_cls: type, n: int = 150, seed: int = 3) -> list[Any]:

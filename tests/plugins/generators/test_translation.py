@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from simplex_training.pluginmanager import get_host
 from simplex_training.plugins.generators.translation import (
     CITIES,
     DAYS,
@@ -21,16 +20,6 @@ from simplex_training.plugins.generators.translation import (
     render,
 )
 from simplex_training.testing import sample_each_difficulty
-
-IDS = ["translation", "cross_lingual"]
-
-
-@pytest.mark.parametrize("sid", IDS)
-def test_registered(sid: str) -> None:
-    host = get_host()
-    assert f"specialists.{sid}" in host.infos
-    assert sid in host.registry("generators")
-    assert sid in host.registry("specialists")
 
 
 def _sample(gen_cls: type, n: int = 300, seed: int = 5) -> list[Any]:

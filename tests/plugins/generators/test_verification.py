@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pytest
 
-from simplex_training.pluginmanager import get_host
 from simplex_training.plugins.generators.verification import (
     CITIES,
     PRODUCTS,
@@ -15,16 +13,6 @@ from simplex_training.plugins.generators.verification import (
     FactCheckingGenerator,
 )
 from simplex_training.testing import sample_each_difficulty
-
-IDS = ["fact_checking", "claim_detection"]
-
-
-@pytest.mark.parametrize("sid", IDS)
-def test_registered(sid: str) -> None:
-    host = get_host()
-    assert f"specialists.{sid}" in host.infos
-    assert sid in host.registry("generators")
-    assert sid in host.registry("specialists")
 
 
 def _sample(gen_cls: type, n: int = 300, seed: int = 5) -> list[Any]:

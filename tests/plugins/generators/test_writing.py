@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from simplex_training.pluginmanager import get_host
 from simplex_training.plugins.generators.writing import (
     GENRES,
     CopywritingGenerator,
@@ -18,16 +17,6 @@ from simplex_training.plugins.generators.writing import (
     TechnicalWritingGenerator,
 )
 from simplex_training.testing import sample_each_difficulty
-
-IDS = ["technical_writing", "copywriting", "email_writing", "report_generation", "creative_writing"]
-
-
-@pytest.mark.parametrize("sid", IDS)
-def test_registered(sid: str) -> None:
-    host = get_host()
-    assert f"specialists.{sid}" in host.infos
-    assert sid in host.registry("generators")
-    assert sid in host.registry("specialists")
 
 
 def _sample(gen_cls: type, n: int = 150, seed: int = 3) -> list[Any]:
