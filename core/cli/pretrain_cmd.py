@@ -34,19 +34,22 @@ PRESETS = ("default", "tiny")
 @click.option("--equality-steps", type=click.IntRange(min=0), default=0, show_default=True,
               help="Steps of an equality phase (are two values the same, is one in a list, how often does a "
                    "word occur) at the end; the embedded base has none (docs/base-model.md).")
+@click.option("--recall-steps", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Steps of a recall phase (one of several like facts picked by the key a question names) "
+                   "at the end; the embedded base has none (docs/base-model.md).")
 @click.option("--lesson-loss", type=click.Choice(("all", "answers")), default="all", show_default=True,
               help="Which tokens of a reading-stage lesson the loss counts: all (prompt and answer, as the "
                    "embedded base was trained) or answers (the response only, as fine-tuning does).")
 @click.option("--init", "init", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="Continue pretraining this GGUF (its weights, shape and tokenizer) instead of starting from "
-                   "scratch: only the phases given with --numeracy-steps, --coverage-steps, --digits-steps or "
-                   "--equality-steps run.")
+                   "scratch: only the phases given with --numeracy-steps, --coverage-steps, --digits-steps, "
+                   "--equality-steps or --recall-steps run.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--resume/--no-resume", default=True, show_default=True, help="Continue from WORK/checkpoint.npz.")
 @click.option("--install", is_flag=True, help="Copy the result into the package as the embedded base.")
 def pretrain(work: Path, output: Path | None, preset: str, steps: int | None, reading: bool, numeracy_steps: int | None,
-             coverage_steps: int | None, digits_steps: int, equality_steps: int, lesson_loss: str, init: Path | None,
-             seed: int, resume: bool, install: bool) -> None:
+             coverage_steps: int | None, digits_steps: int, equality_steps: int, recall_steps: int, lesson_loss: str,
+             init: Path | None, seed: int, resume: bool, install: bool) -> None:
     """Pretrain a small llama base on the general synthetic corpus and write it as GGUF."""
     from dataclasses import replace
 
@@ -55,14 +58,14 @@ def pretrain(work: Path, output: Path | None, preset: str, steps: int | None, re
 
     cfg = PretrainConfig(seed=seed) if preset == "default" else tiny_config(seed)
     phases = (("numeracy", numeracy_steps), ("coverage", coverage_steps), ("digits", digits_steps),
-              ("equality", equality_steps))
+              ("equality", equality_steps), ("recall", recall_steps))
     if init is not None:
         if steps is not None or not reading:
             raise click.UsageError("--init continues a finished base: it has no first stage (--steps) and runs "
                                    "the phases given (--no-reading leaves nothing to run)")
         if not any(n for _, n in phases):
             raise click.UsageError("--init needs the steps of at least one phase: --numeracy-steps, "
-                                   "--coverage-steps, --digits-steps or --equality-steps")
+                                   "--coverage-steps, --digits-steps, --equality-steps or --recall-steps")
         cfg = continued_config(cfg, init, {c: n for c, n in phases if n})
     else:
         if steps is not None:

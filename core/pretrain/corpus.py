@@ -247,3 +247,13 @@ def equality_kinds(tok) -> tuple[list[Callable], list[Callable]]:  # noqa: ANN00
 
     docs, less = coverage_kinds(tok)
     return docs, less + max(1, len(less) // len(EQUALITY_LESSON_KINDS)) * list(EQUALITY_LESSON_KINDS.values())
+
+
+def recall_kinds(tok) -> tuple[list[Callable], list[Callable]]:  # noqa: ANN001
+    """(document kinds, lesson kinds) of the opt-in recall phase: the coverage corpus's kinds, and
+    about as many lessons again that pick one of several like facts by the key a question names
+    (:mod:`simplex_training.pretrain.corpus_recall`)."""
+    from simplex_training.pretrain.corpus_recall import RECALL_LESSON_KINDS
+
+    docs, less = coverage_kinds(tok)
+    return docs, less + max(1, len(less) // len(RECALL_LESSON_KINDS)) * list(RECALL_LESSON_KINDS.values())

@@ -35,13 +35,14 @@ class Phase:
     corpus: str = "reading"  # the token stream its batches come from: one of CORPORA
 
 
-CORPORA = ("reading", "numeracy", "coverage", "digits", "equality")  # a reading-stage phase's corpus, in the order phases run
+CORPORA = ("reading", "numeracy", "coverage", "digits", "equality", "recall")  # a reading-stage phase's corpus, in the order phases run
 # the ReadingStage fields (characters, lesson fraction) that make each corpus
 CORPUS_SIZE_FIELDS = {"reading": ("corpus_chars", "lesson_fraction"),
                       "numeracy": ("numeracy_chars", "numeracy_lesson_fraction"),
                       "coverage": ("coverage_chars", "coverage_lesson_fraction"),
                       "digits": ("digits_chars", "digits_lesson_fraction"),
-                      "equality": ("equality_chars", "equality_lesson_fraction")}
+                      "equality": ("equality_chars", "equality_lesson_fraction"),
+                      "recall": ("recall_chars", "recall_lesson_fraction")}
 
 LESSON_LOSSES = ("all", "answers")  # ReadingStage.lesson_loss
 
@@ -55,8 +56,9 @@ class ReadingStage:
     (:mod:`simplex_training.pretrain.corpus_numeracy` added to the reading material) or the coverage
     corpus (:mod:`simplex_training.pretrain.corpus_coverage` added to the numeracy material) or the
     digits corpus (:mod:`simplex_training.pretrain.corpus_digits` added to the coverage material) or the
-    equality corpus (:mod:`simplex_training.pretrain.corpus_equality`, likewise); the shipped base ran
-    two reading phases, one numeracy phase, then one coverage phase (digits and equality phases are
+    equality corpus (:mod:`simplex_training.pretrain.corpus_equality`, likewise) or the recall corpus
+    (:mod:`simplex_training.pretrain.corpus_recall`, likewise); the shipped base ran two reading
+    phases, one numeracy phase, then one coverage phase (digits, equality and recall phases are
     opt-in: ``with_phase("digits", n)``)."""
 
     corpus_chars: int = 40_000_000
@@ -70,6 +72,8 @@ class ReadingStage:
     digits_lesson_fraction: float = 0.7
     equality_chars: int = 6_000_000  # the "equality" corpus (coverage material kept in it)
     equality_lesson_fraction: float = 0.7
+    recall_chars: int = 6_000_000  # the "recall" corpus (coverage material kept in it)
+    recall_lesson_fraction: float = 0.7
     # which tokens of a lesson the loss counts: "all" (prompt and answer, as the shipped base was
     # trained) or "answers" (the response and its end tokens, as fine-tuning does); documents count whole
     lesson_loss: str = "all"
@@ -182,7 +186,7 @@ class PretrainConfig:
 def corpus_items(cfg: PretrainConfig, corpus: str = "first", tok=None) -> list[tuple[str, str | None]]:  # noqa: ANN001
     """(text, None) documents and (prompt, response) lessons, interleaved deterministically: the
     first stage's corpus, or the reading stage's ``"reading"``, ``"numeracy"``, ``"coverage"``,
-    ``"digits"`` or ``"equality"`` corpus (other seeds, more kinds; the last three are made for the
+    ``"digits"``, ``"equality"`` or ``"recall"`` corpus (other seeds, more kinds; the last four are made for the
     tokenizer ``tok``)."""
     from simplex_training.pretrain import corpus as kinds_of
     from simplex_training.pretrain.corpus import documents, lessons
@@ -191,7 +195,7 @@ def corpus_items(cfg: PretrainConfig, corpus: str = "first", tok=None) -> list[t
         seed, chars, fraction = cfg.seed, cfg.corpus_chars, cfg.lesson_fraction
         docs, less = documents(seed), lessons(seed)
     else:
-        seed = cfg.seed + 1000 * (CORPORA.index(corpus) + 1)  # reading 1000, numeracy 2000, ... equality 5000
+        seed = cfg.seed + 1000 * (CORPORA.index(corpus) + 1)  # reading 1000, numeracy 2000, ... recall 6000
         chars, fraction = (getattr(cfg.reading, f) for f in CORPUS_SIZE_FIELDS[corpus])
         if corpus == "reading":
             doc_kinds, lesson_kinds = kinds_of.reading_kinds()
@@ -201,7 +205,7 @@ def corpus_items(cfg: PretrainConfig, corpus: str = "first", tok=None) -> list[t
             raise ValueError(f"the {corpus} corpus is made for a tokenizer: pass tok")
         else:
             made_for_tok = {"coverage": kinds_of.coverage_kinds, "digits": kinds_of.digits_kinds,
-                            "equality": kinds_of.equality_kinds}
+                            "equality": kinds_of.equality_kinds, "recall": kinds_of.recall_kinds}
             doc_kinds, lesson_kinds = made_for_tok[corpus](tok)
         docs, less = documents(seed, kinds=doc_kinds), lessons(seed, kinds=lesson_kinds)
     rng = np.random.default_rng(seed)
@@ -470,6 +474,7 @@ def tiny_config(seed: int = 0) -> PretrainConfig:
         warmup_steps=5, lr=3e-3, min_lr=3e-4,
         dtype="f32", reading=ReadingStage(corpus_chars=60_000, batch_size=4, numeracy_chars=30_000,
                                                  coverage_chars=30_000, digits_chars=30_000, equality_chars=30_000,
+                                                 recall_chars=30_000,
                                                  phases=(Phase(5, 1e-3, 1e-4, 2), Phase(3, 5e-4, 5e-5, 1),
                                                          Phase(2, 5e-4, 5e-5, 1, corpus="numeracy"),
                                                          Phase(2, 5e-4, 5e-5, 1, corpus="coverage"))),

@@ -264,7 +264,8 @@ def test_changed_config_refuses_to_resume(tmp_path):
 @pytest.mark.parametrize("flag, steps", [("--reading", 15), ("--no-reading", 3), ("--numeracy-steps=0", 13),
                                          ("--numeracy-steps=4", 17), ("--coverage-steps=0", 13),
                                          ("--coverage-steps=5", 18), ("--digits-steps=4", 19),
-                                         ("--equality-steps=4", 19), ("--lesson-loss=answers", 15)])
+                                         ("--equality-steps=4", 19), ("--recall-steps=4", 19),
+                                         ("--lesson-loss=answers", 15)])
 def test_cli_runs_or_skips_the_reading_stage(tmp_path, flag, steps):
     import json
 
@@ -281,6 +282,7 @@ def test_cli_runs_or_skips_the_reading_stage(tmp_path, flag, steps):
     assert (summary["coverage_tokens"] > 0) == (flag not in ("--no-reading", "--coverage-steps=0"))
     assert (summary["digits_tokens"] > 0) == (flag == "--digits-steps=4")
     assert (summary["equality_tokens"] > 0) == (flag == "--equality-steps=4")
+    assert (summary["recall_tokens"] > 0) == (flag == "--recall-steps=4")
     assert (tmp_path / "w" / "base.gguf").exists()
     if flag != "--no-reading":
         from simplex_training.gguf.reader import read_llama_gguf
