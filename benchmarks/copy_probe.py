@@ -3,7 +3,8 @@
 For each lesson kind of the pretraining reading stage (span, list, record, table, compute, clean,
 after) and, with ``--numeracy``, of its numeracy phase (signed, ratio, compare, extreme, above,
 column, dates, roles, titlecase, plain_amount) and, with ``--equality``, of the opt-in equality
-phase (same, claim, member, occurs, repeated, letters), 20 lessons made with seeds the corpus never used:
+phase (same, claim, member, occurs, repeated, letters) and, with ``--recall``, of the opt-in recall
+phase (value, key, block, row, line), 20 lessons made with seeds the corpus never used:
 greedy answers scored by exact match, and
 the mean per-token negative log-likelihood of the right answer given the prompt (teacher-forced),
 which shows progress before exact answers do.
@@ -29,6 +30,7 @@ from simplex_training.pretrain.corpus import _faker
 from simplex_training.pretrain.corpus_equality import EQUALITY_LESSON_KINDS
 from simplex_training.pretrain.corpus_numeracy import NUMERACY_LESSON_KINDS
 from simplex_training.pretrain.corpus_reading import READING_LESSON_KINDS
+from simplex_training.pretrain.corpus_recall import RECALL_LESSON_KINDS
 from simplex_training.tokenizer.chat import encode_example, encode_prompt, end_id
 
 PER_KIND = 20
@@ -45,10 +47,10 @@ def decision(kind: str, text: str) -> str | None:
 
 
 def probe_lessons(seed: int = 777, numeracy: bool = False, equality: bool = False,
-                  reading: bool = True, per_kind: int = PER_KIND) -> list[tuple[str, str, str]]:
+                  reading: bool = True, per_kind: int = PER_KIND, recall: bool = False) -> list[tuple[str, str, str]]:
     r, f = random.Random(f"probe:{seed}"), _faker(seed)
     kinds = ((READING_LESSON_KINDS if reading else {}) | (NUMERACY_LESSON_KINDS if numeracy else {})
-             | (EQUALITY_LESSON_KINDS if equality else {}))
+             | (EQUALITY_LESSON_KINDS if equality else {}) | (RECALL_LESSON_KINDS if recall else {}))
     return [(kind, *make(r, f)) for kind, make in kinds.items() for _ in range(per_kind)]
 
 
@@ -83,11 +85,12 @@ def main() -> None:
     ap.add_argument("--numeracy", action="store_true", help="also probe the numeracy phase's lesson kinds")
     ap.add_argument("--equality", action="store_true", help="also probe the equality phase's lesson kinds")
     ap.add_argument("--only-equality", action="store_true", help="probe the equality phase's lesson kinds only")
+    ap.add_argument("--recall", action="store_true", help="also probe the recall phase's lesson kinds")
     ap.add_argument("--per-kind", type=int, default=PER_KIND, help="held-out lessons of each kind")
     ap.add_argument("--json", type=Path, help="also write the results here")
     args = ap.parse_args()
     lessons = probe_lessons(numeracy=args.numeracy, equality=args.equality or args.only_equality,
-                            reading=not args.only_equality, per_kind=args.per_kind)
+                            reading=not args.only_equality, per_kind=args.per_kind, recall=args.recall)
     results = []
     for path in args.bases:
         res = probe(path, lessons)
