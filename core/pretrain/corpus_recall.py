@@ -8,7 +8,7 @@ lessons did not need the key, each of their facts being of another kind; the two
 table cell by its row and the word after a given word, it answers 1 and 0 times in 20.
 Specialists need it everywhere: context_protocol's memory lines, table_qa's rows, a hive's line
 under its name. Every lesson here has two or more facts of the same shape with distinct keys and
-distinct values, so only the key decides (a phase of them did not teach it at 2,000 to 3,000 steps:
+distinct values, so only the key decides (a phase of them did not teach it in 2,000 to 6,000 steps:
 docs/base-model.md, "Recall phase"):
 
 * ``value``: the value of a named key, the facts as sentences or as ``key: value`` lines
