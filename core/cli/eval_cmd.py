@@ -6,7 +6,9 @@ same held-out examples come back. ``--data`` scores a user JSONL's test split in
 ``--n`` the numbers are those of the run's ``metrics.json``: the same examples generated for, the
 same test loss over the whole test split, the same maximum length and generation margin.
 ``--predictions FILE`` writes every scored example (prompt, gold, base and specialist outputs) as
-JSONL, for reading the failures behind a metric.
+JSONL, for reading the failures behind a metric; ``--by FIELD`` scores the same outputs per group of
+examples sharing a metadata field (a generator's ``kind`` or ``question_type``, ``phrasing``, a
+label), to show which kinds of example fail.
 """
 
 from __future__ import annotations
@@ -64,8 +66,10 @@ def write_predictions(path: Path, samples: list[dict]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
 @click.option("--predictions", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write every scored example (prompt, gold, base and specialist output) to this JSONL file.")
+@click.option("--by", "by", default=None, metavar="FIELD",
+              help="Also score each group of test examples with the same metadata FIELD (e.g. kind, phrasing).")
 def eval_cmd(specialist_id: str, adapter: Path, base: Path | None, data: Path | None, n: int | None,
-             as_json: bool, predictions: Path | None) -> None:
+             as_json: bool, predictions: Path | None, by: str | None) -> None:
     """Evaluate SPECIALIST_ID's ADAPTER against the base model on the held-out test split."""
     from simplex_training.cli.train_cmd import print_comparison
     from simplex_training.finetune.artifacts import load_adapter, load_base, resolve_base
@@ -81,7 +85,7 @@ def eval_cmd(specialist_id: str, adapter: Path, base: Path | None, data: Path | 
     items, _ = tokenize(tok, records, min(cfg.max_seq_len, config.context_length))
     result = evaluate_before_after(entry, lora_model, tok, examples, test_items=items, pad_id=tok.eos_id,
                                    margin=cfg.new_tokens_margin, batch_size=cfg.eval_batch_size,
-                                   n_samples=len(examples) if predictions else 5)
+                                   n_samples=len(examples) if predictions else 5, by=by)
     if predictions:
         write_predictions(predictions, result["samples"])
         result["samples"] = result["samples"][:5]
@@ -93,4 +97,19 @@ def eval_cmd(specialist_id: str, adapter: Path, base: Path | None, data: Path | 
     if predictions:
         click.echo(f"predictions: {predictions}")
     print_comparison(result["comparison"], result)
+    if by is not None:
+        print_groups(result["by"], [m.name for m in entry.metrics])
     click.echo("PASSED" if result["passed"] else "FAILED")
+
+
+def print_groups(by: dict, metrics: list[str]) -> None:
+    """One line per group: its size and each catalog metric, base -> specialist."""
+    def value(d: dict, name: str) -> str:
+        return f"{d[name]:.3f}" if name in d else "-"
+
+    click.echo(f"  by {by['field']}:")
+    width = max(len(name) for name in by["groups"]) if by["groups"] else 0
+    for name, g in by["groups"].items():
+        cells = "   ".join(f"{m} {value(g['before'], m)} -> {value(g['after'], m)}" for m in metrics)
+        err = g["after"].get("error")
+        click.echo(f"    {name:<{width}}  n {g['n']:>4}   {cells}" + (f"   ({err})" if err else ""))

@@ -91,6 +91,22 @@ def test_eval_json(trained, base):
     assert doc["samples"][0]["prompt"] == saved["samples"][0]["prompt"]  # the same held-out test split
 
 
+def test_eval_by_a_metadata_field(trained, base):
+    root, _ = trained
+    run_dir = root / "out" / "sentiment_analysis"
+    proc = run("eval", "sentiment_analysis", "--adapter", run_dir, "--base", base, "--n", 4, "--json", "--by", "label")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    groups = doc["by"]["groups"]
+    assert doc["by"]["field"] == "label" and sum(g["n"] for g in groups.values()) == 4
+    assert all({"accuracy", "macro_f1"} <= set(g["before"]) & set(g["after"]) for g in groups.values())
+    text = run("eval", "sentiment_analysis", "--adapter", run_dir, "--base", base, "--n", 4, "--by", "label")
+    assert text.returncode == 0 and "  by label:" in text.stdout
+    assert all(f"    {name}" in text.stdout for name in groups)
+    bad = run("eval", "sentiment_analysis", "--adapter", run_dir, "--base", base, "--n", 4, "--by", "kind")
+    assert bad.returncode == 1 and "no test example has metadata field 'kind'" in bad.stderr
+
+
 def test_eval_without_n_reproduces_the_runs_metrics_and_writes_predictions(trained, base):
     root, _ = trained
     run_dir = root / "out" / "sentiment_analysis"
