@@ -80,7 +80,7 @@ def eval_cmd(specialist_id: str, adapter: Path, base: Path | None, data: Path | 
     entry = get_host().registry("specialists")[specialist_id]
     base_path = resolve_base(base)
     config, weights, tok, _ = load_base(base_path)
-    lora_model, meta = load_adapter(adapter, config, weights)
+    lora_model, meta = load_adapter(adapter, config, weights, specialist=specialist_id)
     examples, records, source, cfg = test_examples(specialist_id, meta, data, n)
     items, _ = tokenize(tok, records, min(cfg.max_seq_len, config.context_length))
     result = evaluate_before_after(entry, lora_model, tok, examples, test_items=items, pad_id=tok.eos_id,

@@ -39,7 +39,7 @@ def export(specialist_id: str, adapter: Path, base: Path | None, fmt: str, dtype
         raise click.UsageError(f"--dtype applies to merged models (gguf, modelfile), not {fmt}")
     base_path = resolve_base(base)
     config, weights, tok, base_meta = load_base(base_path)
-    lora_model, _ = load_adapter(adapter, config, weights)
+    lora_model, _ = load_adapter(adapter, config, weights, specialist=specialist_id)
     out = output or default_output(specialist_id, fmt)
     meta = {"simplex.specialist": specialist_id}
     if fmt == "gguf":

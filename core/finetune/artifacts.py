@@ -103,8 +103,10 @@ def _lora_config_from_gguf(state: dict[str, Any], meta: dict[str, Any]) -> Any:
     return LoRAConfig(rank=rank, alpha=float(meta["adapter.lora.alpha"]), targets=targets)  # llama.cpp: alpha / r
 
 
-def load_adapter(path: str | Path, config: Any, weights: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
-    """(a LoRAModel on a fresh copy of the base with the adapter loaded, adapter metadata)."""
+def load_adapter(path: str | Path, config: Any, weights: dict[str, Any],
+                 specialist: str | None = None) -> tuple[Any, dict[str, Any]]:
+    """(a LoRAModel on a fresh copy of the base with the adapter loaded, adapter metadata). With
+    ``specialist``, an adapter whose file names another specialist is refused."""
     from simplex_training.lora.apply import apply_lora
     from simplex_training.model.llama import LlamaModel
     from simplex_training.plugins.exporters.gguf_adapter import check_adapter_compatible, read_gguf_adapter
@@ -131,4 +133,8 @@ def load_adapter(path: str | Path, config: Any, weights: dict[str, Any]) -> tupl
         raise
     except (ValueError, FileNotFoundError) as exc:
         raise SimplexError(f"cannot load adapter {p}: {exc}") from None
+    trained_for = meta.get("simplex.specialist")
+    if specialist is not None and trained_for not in (None, specialist):
+        raise SimplexError(f"{p} is an adapter for '{trained_for}', not '{specialist}': name '{trained_for}' "
+                           "or give that specialist's adapter")
     return lora_model, meta

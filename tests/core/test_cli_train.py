@@ -107,6 +107,17 @@ def test_eval_by_a_metadata_field(trained, base):
     assert bad.returncode == 1 and "no test example has metadata field 'kind'" in bad.stderr
 
 
+def test_eval_and_export_refuse_another_specialists_adapter(trained, base, tmp_path):
+    root, _ = trained
+    run_dir = root / "out" / "sentiment_analysis"
+    for args in (["eval", "spam_detection", "--adapter", run_dir, "--base", base, "-n", 2],
+                 ["export", "spam_detection", "--adapter", run_dir, "--base", base, "--format", "peft",
+                  "-o", tmp_path / "peft"]):
+        proc = run(*args)
+        assert proc.returncode == 1 and "is an adapter for 'sentiment_analysis', not 'spam_detection'" in proc.stderr
+    assert not (tmp_path / "peft").exists()
+
+
 def test_eval_without_n_reproduces_the_runs_metrics_and_writes_predictions(trained, base):
     root, _ = trained
     run_dir = root / "out" / "sentiment_analysis"
