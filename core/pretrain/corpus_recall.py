@@ -53,22 +53,25 @@ def _price(r: random.Random) -> str:
     return f"{r.randint(5, 9999)}.{r.randint(0, 99):02d} EUR"
 
 
-def relations(r: random.Random, f) -> dict[str, tuple[Callable[[], str], Callable[[], str], str, str, str]]:  # noqa: ANN001
-    """Relation name -> (key drawer, value drawer, sentence, question for the value, question for the key)."""
+# relation -> (sentence, question for the value, question for the key)
+SHAPES = {
+    "lives": ("{k} lives in {v}.", "Where does {k} live?", "Who lives in {v}?"),
+    "works": ("{k} works for {v}.", "Which company does {k} work for?", "Who works for {v}?"),
+    "born": ("{k} was born in {v}.", "When was {k} born?", "Who was born in {v}?"),
+    "costs": ("The {k} costs {v}.", "How much does the {k} cost?", "Which item costs {v}?"),
+    "owns": ("Ticket {k} is owned by {v}.", "Who owns ticket {k}?", "Which ticket does {v} own?"),
+    "runs": ("The {k} service runs on {v}.", "Which host runs the {k} service?", "Which service runs on {v}?"),
+    "met": ("On {k} I met {v}.", "Whom did I meet on {k}?", "When did I meet {v}?"),
+}
+
+
+def _drawers(r: random.Random, f) -> dict[str, tuple[Callable[[], str], Callable[[], str]]]:  # noqa: ANN001
+    """Relation -> (key drawer, value drawer)."""
     return {
-        "lives": (f.name, f.city, "{k} lives in {v}.", "Where does {k} live?", "Who lives in {v}?"),
-        "works": (f.name, f.company, "{k} works for {v}.", "Which company does {k} work for?",
-                  "Who works for {v}?"),
-        "born": (f.name, lambda: str(r.randint(1940, 2010)), "{k} was born in {v}.", "When was {k} born?",
-                 "Who was born in {v}?"),
-        "costs": (lambda: r.choice(ITEMS), lambda: _price(r), "The {k} costs {v}.", "How much does the {k} cost?",
-                  "Which item costs {v}?"),
-        "owns": (lambda: _code(r), f.name, "Ticket {k} is owned by {v}.", "Who owns ticket {k}?",
-                 "Which ticket does {v} own?"),
-        "runs": (lambda: r.choice(SERVICES), lambda: _host(r), "The {k} service runs on {v}.",
-                 "Which host runs the {k} service?", "Which service runs on {v}?"),
-        "met": (lambda: _date(r), f.name, "On {k} I met {v}.", "Whom did I meet on {k}?",
-                "When did I meet {v}?"),
+        "lives": (f.name, f.city), "works": (f.name, f.company),
+        "born": (f.name, lambda: str(r.randint(1940, 2010))), "costs": (lambda: r.choice(ITEMS), lambda: _price(r)),
+        "owns": (lambda: _code(r), f.name), "runs": (lambda: r.choice(SERVICES), lambda: _host(r)),
+        "met": (lambda: _date(r), f.name),
     }
 
 
@@ -85,19 +88,16 @@ def _distinct(draw: Callable[[], str], n: int) -> list[str]:
 
 def facts(r: random.Random, f, n: int | None = None,  # noqa: ANN001
           relation: str | None = None) -> tuple[str, list[tuple[str, str]]]:
-    """A relation (``relation``, else one drawn) and ``n`` (else 2 to 8) (key, value) pairs, keys
-    distinct and values distinct."""
-    rels = relations(r, f)
-    name = relation or r.choice(sorted(rels))
-    key, val = rels[name][:2]
+    """A relation of :data:`SHAPES` (``relation``, else one drawn) and ``n`` (else 2 to 8) (key, value)
+    pairs, keys distinct and values distinct."""
+    name = relation or r.choice(sorted(SHAPES))
+    key, val = _drawers(r, f)[name]
     n = n or r.randint(2, 8)
-    if name in ("costs", "runs"):  # drawn from a short list: at most 8 of them
-        n = min(n, 8)
     return name, list(zip(_distinct(key, n), _distinct(val, n)))
 
 
-def _listing(r: random.Random, f, name: str, pairs: list[tuple[str, str]]) -> str:  # noqa: ANN001
-    sentence = relations(r, f)[name][2]
+def _listing(r: random.Random, name: str, pairs: list[tuple[str, str]]) -> str:
+    sentence = SHAPES[name][0]
     form = r.randrange(3)
     if form == 0:
         return " ".join(sentence.format(k=k, v=v) for k, v in pairs)
@@ -109,15 +109,15 @@ def _listing(r: random.Random, f, name: str, pairs: list[tuple[str, str]]) -> st
 def _l_value(r: random.Random, f) -> tuple[str, str]:  # noqa: ANN001
     name, pairs = facts(r, f)
     k, v = r.choice(pairs)
-    question = relations(r, f)[name][3].format(k=k)
-    text = _listing(r, f, name, pairs)
+    question = SHAPES[name][1].format(k=k)
+    text = _listing(r, name, pairs)
     return r.choice((f"{text}\nQuestion: {question}", f"Question: {question}\n{text}", f"{text}\n{question}")), v
 
 
 def _l_key(r: random.Random, f) -> tuple[str, str]:  # noqa: ANN001
     name, pairs = facts(r, f)
     k, v = r.choice(pairs)
-    sentence, question = relations(r, f)[name][2], relations(r, f)[name][4].format(v=v)
+    sentence, question = SHAPES[name][0], SHAPES[name][2].format(v=v)
     text = r.choice((" ", "\n")).join(sentence.format(k=a, v=b) for a, b in pairs)
     return r.choice((f"{text}\nQuestion: {question}", f"{text}\n{question}")), k
 
@@ -178,12 +178,12 @@ def _l_row(r: random.Random, f) -> tuple[str, str]:  # noqa: ANN001
 
 def _l_line(r: random.Random, f) -> tuple[str, str]:  # noqa: ANN001
     name, pairs = facts(r, f, r.randint(2, 6))
-    sentence = relations(r, f)[name][2]
-    lines = [sentence.format(k=k, v=v) for k, v in pairs]
+    lines = [SHAPES[name][0].format(k=k, v=v) for k, v in pairs]
     i = r.randrange(len(lines))
     q = r.choice((f"Copy the line about {pairs[i][0]}.", f"Which line mentions {pairs[i][0]}?",
                   f"Quote the line on {pairs[i][0]}."))
-    return f"{chr(10).join(lines)}\n{q}", lines[i]
+    listing = "\n".join(lines)
+    return f"{listing}\n{q}", lines[i]
 
 
 RECALL_LESSON_KINDS: dict[str, Callable[..., tuple[str, str]]] = {

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from simplex_training.pretrain.corpus import _faker, recall_kinds
-from simplex_training.pretrain.corpus_recall import RECALL_LESSON_KINDS, facts, relations
+from simplex_training.pretrain.corpus_recall import FIELDS, RECALL_LESSON_KINDS, SHAPES, facts
 
 
 def made(seed: int, n: int = 200) -> list[tuple[str, str, str]]:
@@ -19,8 +19,6 @@ def template_re(template: str) -> str:
     """A relation's question as a regex with a group k or v."""
     return re.escape(template).replace(r"\{k\}", "(?P<k>.+)").replace(r"\{v\}", "(?P<v>.+)")
 
-
-SHAPES = {name: rel[2:] for name, rel in relations(random.Random(0), _faker(0)).items()}
 
 
 def question_of(prompt: str, which: int) -> tuple[str, str, re.Match]:
@@ -60,8 +58,7 @@ def check_block(prompt: str, answer: str) -> None:
     current = None
     for line in body:
         header = re.fullmatch(r'\[(\w+)\]|<hive name="(\w+)">|## (\w+)|(\w+):', line)
-        if header and not line.startswith(tuple(f"{k}:" for k in ("owner", "host", "deadline", "budget", "city",
-                                                                   "contact", "code"))):
+        if header and not line.startswith(tuple(f"{k}:" for k in FIELDS)):
             current = next(g for g in header.groups() if g)
             blocks[current] = {}
         elif ": " in line:
